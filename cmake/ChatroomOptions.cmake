@@ -1,0 +1,19 @@
+# Project options and the warning/sanitizer settings, applied per target.
+option(CHATROOM_WITH_SERVER "Build the Beast server (slow to compile) in the native tree" ON)
+option(CHATROOM_SANITIZE "Build native targets with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+set(CHATROOM_WASM_DIR "" CACHE PATH
+    "Build tree of the wasm preset; when set, the native tree's ctest also runs the wasm suites and the end-to-end tests")
+
+# chatroom_target_defaults(<target>): warnings and, when enabled, sanitizers.
+function(chatroom_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  if(CHATROOM_SANITIZE AND NOT EMSCRIPTEN)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  if(EMSCRIPTEN)
+    # C++ exceptions work inside the module (nlohmann/json, std::) instead of aborting it.
+    target_compile_options(${target} PRIVATE -fwasm-exceptions)
+    target_link_options(${target} PRIVATE -fwasm-exceptions)
+  endif()
+endfunction()

@@ -1,0 +1,56 @@
+// Every limit of the system, in one place. docs/protocol.md quotes these values;
+// the server's command-line flags default to them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace chat::limits {
+
+// --- protocol (PROTOCOL.md §4) ---------------------------------------------
+/// Longest message body, in Unicode code points, after trimming.
+inline constexpr std::size_t max_message_chars = 4000;
+/// The client starts warning when the composer holds this many characters.
+inline constexpr std::size_t warn_message_chars = 3600;
+/// Largest WebSocket frame a client may send; larger ones close with 1009.
+inline constexpr std::size_t max_frame_bytes = 64 * 1024;
+/// Messages in the history frame sent on connect (without since=).
+inline constexpr std::size_t history_on_connect = 50;
+/// Largest page a history request gets, whatever limit it asks for.
+inline constexpr std::size_t history_max_page = 200;
+/// Most messages a since= resume sends at once; beyond it `limited` is true and
+/// the client pages back with history requests.
+inline constexpr std::size_t resume_max = 1000;
+/// Longest client_id, in bytes (ASCII letters, digits, '-', '_', '.', ':').
+inline constexpr std::size_t max_client_id_bytes = 64;
+/// Longest username, in bytes (ASCII letters, digits, '.', '_', '-').
+inline constexpr std::size_t max_username_bytes = 32;
+/// Deepest JSON nesting decoded; deeper input is refused before parsing.
+inline constexpr int max_json_depth = 32;
+
+// --- server ------------------------------------------------------------------
+/// A session's outgoing queue may hold this many bytes / frames; past either
+/// bound the client is closed with 1013 (it can resume with since=).
+inline constexpr std::size_t max_queue_bytes = 4 * 1024 * 1024;
+inline constexpr std::size_t max_queue_frames = 4096;
+/// Per-user message rate: a token bucket of `rate_burst` refilled at
+/// `rate_per_second`. Each refused message gets error rate_limited; after
+/// `rate_strikes` refusals within one burst window the socket closes with 4029.
+inline constexpr double rate_per_second = 5.0;
+inline constexpr double rate_burst = 20.0;
+inline constexpr int rate_strikes = 10;
+/// WebSocket handshake and idle timeouts; the server pings at half the idle time.
+inline constexpr int ws_handshake_timeout_s = 30;
+inline constexpr int ws_idle_timeout_s = 60;
+/// HTTP: header and body limits and the time allowed to send a request.
+inline constexpr std::size_t max_http_header_bytes = 8 * 1024;
+inline constexpr std::size_t max_http_body_bytes = 16 * 1024;
+inline constexpr int http_read_timeout_s = 15;
+/// Login throttling: this many failures per username or per address within the
+/// window answer 429 until the window has passed.
+inline constexpr int login_max_failures = 5;
+inline constexpr int login_failure_window_s = 300;
+/// Session lifetime.
+inline constexpr std::int64_t session_ttl_s = 7 * 24 * 3600;
+
+}  // namespace chat::limits
