@@ -1,6 +1,6 @@
 # Project options and the warning/sanitizer settings, applied per target.
 option(CHATROOM_WITH_SERVER "Build the Beast server (slow to compile) in the native tree" ON)
-option(CHATROOM_WITH_BENCH "Build the benchmark tools (load generator, reference peers) in the native tree" ON)
+option(CHATROOM_WITH_BENCH "Build the benchmark tools (load generator, reference peers) in the native tree (default: as CHATROOM_WITH_SERVER)" ${CHATROOM_WITH_SERVER})
 option(CHATROOM_SANITIZE "Build native targets with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 set(CHATROOM_WASM_DIR "" CACHE PATH
     "Build tree of the wasm preset; when set, the native tree's ctest also runs the wasm suites and the end-to-end tests")
