@@ -65,6 +65,7 @@ std::string to_json_line(const result& r) {
   j["latency"] = pct_json(r.latency);
   j["steady"] = pct_json(r.steady);
   j["gen_cpu_s"] = r.gen_cpu_s;
+  j["gen_cpu_send_s"] = r.gen_cpu_send_s;
   j["logins"] = r.logins;
   j["login_failures"] = r.login_failures;
   j["logins_per_s"] = r.logins_per_s;
@@ -110,7 +111,7 @@ std::string to_text(const result& r) {
     line("server peak RSS", std::to_string(r.server_peak_rss_kib) + " KiB");
     line("RSS per connection", fmt("%.0f bytes", r.rss_per_connection_bytes));
   }
-  line("generator CPU", fmt("%.3f s", r.gen_cpu_s));
+  line("generator CPU", fmt("%.3f s", r.gen_cpu_s) + (r.mode == "fanout" ? fmt(" (%.3f s while sending)", r.gen_cpu_send_s) : ""));
   if (r.timed_out) line("timed out", "yes");
   if (!r.error.empty()) line("error", r.error);
   line("verdict", r.clean() ? "clean" : "NOT CLEAN");

@@ -36,7 +36,8 @@ struct result {
   double rss_per_connection_bytes = 0;
 
   percentiles latency, steady;      ///< nanoseconds
-  double gen_cpu_s = 0;             ///< the generator's own CPU during the run
+  double gen_cpu_s = 0;             ///< the generator's own CPU during the whole run
+  double gen_cpu_send_s = 0;        ///< the generator's own CPU from the first send to the end of the send phase
 
   int logins = 0, login_failures = 0;
   double logins_per_s = 0;

@@ -218,6 +218,7 @@ class run_state final : public client_events {
     latency_.reserve(static_cast<std::size_t>(o_.senders) * static_cast<std::size_t>(o_.messages) * static_cast<std::size_t>(receivers_));
     senders_.resize(static_cast<std::size_t>(o_.senders));
     if (const auto s = o_.server_pid > 0 ? sample_process(o_.server_pid) : std::nullopt) cpu_start_ = s->cpu_s;
+    gen_cpu_t0_ = own_cpu_seconds();
     t0_ = steady::now();
     last_delivery_ = t0_;
     for (int s = 0; s < o_.senders; ++s) {
@@ -299,6 +300,7 @@ class run_state final : public client_events {
     if (phase_ != "send") return;
     phase_ = "closing";
     sample_server_end();
+    r_.gen_cpu_send_s = own_cpu_seconds() - gen_cpu_t0_;
     for (auto& st : senders_)
       if (st.timer) st.timer->cancel();
     progress_timer_.cancel();
@@ -468,7 +470,7 @@ class run_state final : public client_events {
   std::vector<sender_state> senders_;
   latency_recorder latency_, steady_latency_;
   steady::time_point t0_, last_delivery_;
-  double cpu_start_ = 0;
+  double cpu_start_ = 0, gen_cpu_t0_ = 0;
   std::uint64_t activity_ = 0;
   long long total_queued_ = 0;
 };
