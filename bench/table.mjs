@@ -1,6 +1,6 @@
 // Prints bench/run's results (one JSON line per run) as one Markdown table:
 // our server beside the two reference peers, with our figures as ratios to theirs.
-//   node bench/table.mjs RESULTS.jsonl [--cpus S/G] [--repeat N] [--smoke] [--ours-pending]
+//   node bench/table.mjs RESULTS.jsonl [--cpus S/G] [--repeat N] [--w1-repeat N] [--smoke] [--ours-pending]
 import { readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -102,6 +102,6 @@ oursOnly('W5 navigation → first chat frame (ms)', firstFrame, '≤ 1000 ms');
 const header = ['workload', 'ours', 'ws (npm)', 'websocketpp', 'ours ÷ ws', 'ours ÷ websocketpp', 'target'];
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
 const note = `${smoke ? 'SMOKE sizes (not a measurement). ' : ''}Server pinned to CPU ${opt('--cpus', '1/0').split('/')[0]}, ` +
-  `generator to CPU ${opt('--cpus', '1/0').split('/')[1]}; W1 and W2 = medians of ${opt('--repeat', '1')} run(s) per server; ` +
+  `generator to CPU ${opt('--cpus', '1/0').split('/')[1]}; medians of ${opt('--w1-repeat', '1')} W1 and ${opt('--repeat', '1')} W2 runs per server; ` +
   '(!) = a run was not clean (see its JSON line).';
 console.log([...lines, '', note].join('\n'));
