@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   const auto out = o.json ? loadgen::to_json_line(r) + "\n" : loadgen::to_text(r);
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
-  if (!r.error.empty()) return 2;
+  if (r.fatal) return 2;
   if (o.strict && !r.clean()) return 1;
   return 0;
 }

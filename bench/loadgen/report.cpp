@@ -72,6 +72,7 @@ std::string to_json_line(const result& r) {
   j["login_latency"] = pct_json(r.login_latency);
   j["timed_out"] = r.timed_out;
   j["error"] = r.error;
+  j["fatal"] = r.fatal;
   j["clean"] = r.clean();
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -44,6 +44,7 @@ struct result {
   percentiles login_latency;        ///< nanoseconds
 
   std::string error;                ///< why the run stopped early, if it did
+  bool fatal = false;               ///< the workload could not run at all (no server, login refused, no connection)
   bool timed_out = false;
 
   /** True when every connection opened and every expected delivery arrived exactly once, in order. */

@@ -69,6 +69,7 @@ class run_state final : public client_events {
         cpu_start_ = s->cpu_s;
       } else {
         r_.error = "no process " + std::to_string(o_.server_pid) + " to measure";
+        r_.fatal = true;
         return r_;
       }
     }
@@ -117,7 +118,10 @@ class run_state final : public client_events {
                  else if (r_.error.empty()) r_.error = "login as " + out.username + " failed: " + out.error;
                },
                [this] {
-                 if (!r_.error.empty()) return shutdown();
+                 if (!r_.error.empty()) {
+                   r_.fatal = true;
+                   return shutdown();
+                 }
                  start_connecting();
                });
   }
@@ -193,6 +197,7 @@ class run_state final : public client_events {
     r_.connect_s = seconds(steady::now() - connect_begin_);
     if (r_.connections == 0) {
       r_.error = "no connection opened";
+      r_.fatal = true;
       return shutdown();
     }
     phase_ = "hold";
@@ -283,7 +288,11 @@ class run_state final : public client_events {
     progress_timer_.async_wait([this, seen = activity_](boost::system::error_code ec) {
       if (ec || phase_ != "send") return;
       if (activity_ == seen) {
-        if (!all_queued() && r_.error.empty()) r_.error = "stalled: no progress for " + std::to_string(o_.drain_s) + " s";
+        if (!all_queued() && r_.error.empty()) {
+          char why[96];
+          std::snprintf(why, sizeof why, "stalled: nothing arrived for %g s with messages left to send", std::max(0.5, o_.drain_s));
+          r_.error = why;
+        }
         return end_send_phase();
       }
       watch_progress();
