@@ -1,0 +1,287 @@
+// Browser glue of the app (linked with --js-library): the DOM layer over the
+// canvas (real <input>/<textarea> for text so paste, IME, accents, password
+// managers and phone keyboards work; invisible focusable <button>s so Tab and
+// Enter/Space reach the ImGui buttons), fonts and pictures, clipboard, title,
+// viewport, network state, and the read-only test hook window.chatroom.
+mergeInto(LibraryManager.library, {
+  $ChatroomDom__deps: ['malloc', 'free'],
+  $ChatroomDom: {
+    root: null,
+    els: {},      // name -> element
+    specs: {},    // name -> last spec applied
+    str: function(s) {
+      var n = lengthBytesUTF8(s) + 1;
+      var p = _malloc(n);
+      stringToUTF8(s, p, n);
+      return p;
+    },
+    // Calls an exported C function with string arguments, freeing them after.
+    call: function(fn, strings, numbers) {
+      var ptrs = strings.map(ChatroomDom.str);
+      try { fn.apply(null, ptrs.concat(numbers || [])); } finally { ptrs.forEach(function(p) { _free(p); }); }
+    },
+    ensureRoot: function() {
+      if (ChatroomDom.root) return ChatroomDom.root;
+      var root = document.getElementById('overlay');
+      if (!root) {
+        root = document.createElement('div');
+        root.id = 'overlay';
+        (document.getElementById('app') || document.body).appendChild(root);
+      }
+      ChatroomDom.root = root;
+      return root;
+    },
+    // Content height of a textarea at its current width, for auto-grow.
+    measure: function(name) {
+      var el = ChatroomDom.els[name];
+      if (!el || el.tagName !== 'TEXTAREA') return;
+      var prev = el.style.height;
+      el.style.height = '0px';
+      var h = el.scrollHeight;
+      el.style.height = prev;
+      ChatroomDom.call(_chatroom_dom_on_height, [name], [h]);
+    },
+    create: function(name, kind) {
+      var el;
+      if (kind === 'textarea') {
+        el = document.createElement('textarea');
+        el.rows = 1;
+      } else if (kind === 'button') {
+        el = document.createElement('button');
+        el.type = 'button';
+        el.className = 'proxy';
+        el.addEventListener('click', function(e) {
+          e.preventDefault();
+          ChatroomDom.call(_chatroom_dom_on_activate, [name]);
+        });
+      } else {
+        el = document.createElement('input');
+        el.type = kind === 'password' ? 'password' : 'text';
+        el.spellcheck = false;
+        el.autocapitalize = 'none';
+      }
+      el.dataset.name = name;
+      if (kind !== 'button') {
+        el.className = 'field';
+        el.addEventListener('input', function() {
+          ChatroomDom.call(_chatroom_dom_on_input, [name, el.value]);
+          ChatroomDom.measure(name);
+        });
+        el.addEventListener('keydown', function(e) {
+          var spec = ChatroomDom.specs[name] || {};
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && spec.enter) {
+            e.preventDefault();
+            ChatroomDom.call(_chatroom_dom_on_input, [name, el.value]);
+            ChatroomDom.call(_chatroom_dom_on_submit, [name]);
+          } else if (e.key === 'Escape') {
+            el.blur();
+          }
+          e.stopPropagation();  // the canvas' key handling is for when no field has focus
+        });
+      }
+      el.addEventListener('focus', function() { ChatroomDom.call(_chatroom_dom_on_focus, [name], [1]); });
+      el.addEventListener('blur', function() { ChatroomDom.call(_chatroom_dom_on_focus, [name], [0]); });
+      return el;
+    },
+    apply: function(el, s, old) {
+      var st = el.style;
+      st.left = s.x + 'px';
+      st.top = s.y + 'px';
+      st.width = s.w + 'px';
+      st.height = s.h + 'px';
+      st.visibility = s.hidden ? 'hidden' : 'visible';
+      if (s.kind === 'button') {
+        if (el.getAttribute('aria-label') !== s.label) el.setAttribute('aria-label', s.label);
+        el.disabled = !!s.disabled;
+        return;
+      }
+      st.font = s.font + 'px "DejaVu Sans", sans-serif';
+      st.lineHeight = s.line + 'px';
+      st.padding = s.py + 'px ' + s.px + 'px';
+      st.color = s.color;
+      if (el.placeholder !== s.placeholder) el.placeholder = s.placeholder;
+      if (el.getAttribute('aria-label') !== s.label) el.setAttribute('aria-label', s.label);
+      el.autocomplete = s.autocomplete || 'off';
+      el.disabled = !!s.disabled;
+      if (s.maxlength > 0) el.maxLength = s.maxlength;
+      if (!old || old.w !== s.w || old.font !== s.font) setTimeout(function() { ChatroomDom.measure(s.name); }, 0);
+    },
+    sync: function(list) {
+      var root = ChatroomDom.ensureRoot();
+      var seen = {};
+      var prev = null;
+      list.forEach(function(s) {
+        seen[s.name] = true;
+        var el = ChatroomDom.els[s.name];
+        var created = !el;
+        if (created) {
+          el = ChatroomDom.create(s.name, s.kind);
+          ChatroomDom.els[s.name] = el;
+        }
+        ChatroomDom.apply(el, s, ChatroomDom.specs[s.name]);
+        ChatroomDom.specs[s.name] = s;
+        // Document order is the tab order: keep it the order the UI declared.
+        var want = prev ? prev.nextSibling : root.firstChild;
+        if (want !== el) root.insertBefore(el, want);
+        prev = el;
+        if (created && s.autofocus) setTimeout(function() { el.focus(); }, 0);
+      });
+      Object.keys(ChatroomDom.els).forEach(function(name) {
+        if (!seen[name]) {
+          var el = ChatroomDom.els[name];
+          if (el.value !== undefined) el.value = '';
+          el.remove();
+          delete ChatroomDom.els[name];
+          delete ChatroomDom.specs[name];
+        }
+      });
+    },
+  },
+
+  chatroom_dom_sync__deps: ['$ChatroomDom'],
+  chatroom_dom_sync: function(json) {
+    ChatroomDom.sync(JSON.parse(UTF8ToString(json)));
+  },
+
+  chatroom_dom_set_value__deps: ['$ChatroomDom'],
+  chatroom_dom_set_value: function(name, value) {
+    var n = UTF8ToString(name);
+    var el = ChatroomDom.els[n];
+    if (!el) return;
+    el.value = UTF8ToString(value);
+    ChatroomDom.measure(n);
+  },
+
+  chatroom_dom_focus__deps: ['$ChatroomDom'],
+  chatroom_dom_focus: function(name) {
+    var el = ChatroomDom.els[UTF8ToString(name)];
+    if (el) el.focus();
+  },
+
+  chatroom_dom_blur: function() {
+    var a = document.activeElement;
+    if (a && a !== document.body && a.blur) a.blur();
+  },
+
+  // Canvas size in CSS pixels, devicePixelRatio, and the canvas' offset in the
+  // viewport (the visual viewport moves when a phone keyboard opens).
+  chatroom_viewport: function(out) {
+    var app = document.getElementById('app');
+    var vv = window.visualViewport;
+    if (app && vv) {
+      var h = Math.round(vv.height) + 'px', t = Math.round(vv.offsetTop) + 'px';
+      if (app.style.height !== h) app.style.height = h;
+      if (app.style.top !== t) app.style.top = t;
+    }
+    var c = Module['canvas'] || document.getElementById('canvas');
+    var r = c.getBoundingClientRect();
+    HEAPF32[(out >> 2) + 0] = r.width;
+    HEAPF32[(out >> 2) + 1] = r.height;
+    HEAPF32[(out >> 2) + 2] = window.devicePixelRatio || 1;
+    HEAPF32[(out >> 2) + 3] = r.left;
+    HEAPF32[(out >> 2) + 4] = r.top;
+  },
+
+  chatroom_set_cursor: function(name) {
+    var c = Module['canvas'] || document.getElementById('canvas');
+    c.style.cursor = UTF8ToString(name);
+  },
+
+  chatroom_set_title: function(title) {
+    document.title = UTF8ToString(title);
+  },
+
+  // Clipboard writes need a secure context (https, localhost, 127.0.0.1) for
+  // navigator.clipboard; elsewhere the older execCommand path still works.
+  chatroom_copy_text: function(text) {
+    var s = UTF8ToString(text);
+    var fallback = function() {
+      var ta = document.createElement('textarea');
+      ta.value = s;
+      ta.setAttribute('readonly', '');
+      ta.style.position = 'fixed';
+      ta.style.opacity = '0';
+      document.body.appendChild(ta);
+      ta.select();
+      try { document.execCommand('copy'); } catch (e) {}
+      ta.remove();
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(s).catch(fallback);
+    } else {
+      fallback();
+    }
+  },
+
+  // Fetches a file into wasm memory: done(user, ptr, size), ptr 0 on failure.
+  chatroom_fetch_bytes__deps: ['malloc'],
+  chatroom_fetch_bytes: function(url, user) {
+    fetch(UTF8ToString(url), {credentials: 'same-origin'}).then(function(r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function(buf) {
+      var p = _malloc(buf.byteLength);
+      HEAPU8.set(new Uint8Array(buf), p);
+      _chatroom_on_bytes(user, p, buf.byteLength);
+    }).catch(function() { _chatroom_on_bytes(user, 0, 0); });
+  },
+
+  // Loads a picture, decoded by the browser, cover-cropped to a size x size
+  // square: done(user, rgba_ptr, size), ptr 0 on failure.
+  chatroom_load_image__deps: ['malloc'],
+  chatroom_load_image: function(url, size, user) {
+    var fail = function() { _chatroom_on_image(user, 0, 0); };
+    fetch(UTF8ToString(url), {credentials: 'same-origin'}).then(function(r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.blob();
+    }).then(function(blob) { return createImageBitmap(blob); }).then(function(bmp) {
+      var c = document.createElement('canvas');
+      c.width = c.height = size;
+      var g = c.getContext('2d');
+      var s = Math.min(bmp.width, bmp.height);
+      g.imageSmoothingQuality = 'high';
+      g.drawImage(bmp, (bmp.width - s) / 2, (bmp.height - s) / 2, s, s, 0, 0, size, size);
+      var px = g.getImageData(0, 0, size, size).data;
+      var p = _malloc(px.length);
+      HEAPU8.set(px, p);
+      _chatroom_on_image(user, p, size);
+    }).catch(fail);
+  },
+
+  chatroom_boot_done: function() {
+    var b = document.getElementById('boot');
+    if (b) b.remove();
+  },
+
+  // Browser events the C++ side listens to, plus the test hook.
+  chatroom_install__deps: ['$ChatroomDom'],
+  chatroom_install: function() {
+    window.addEventListener('online', function() { _chatroom_on_network(1); });
+    window.addEventListener('offline', function() { _chatroom_on_network(0); });
+    // Typing while nothing has focus goes to the composer.
+    window.addEventListener('keydown', function(e) {
+      var a = document.activeElement;
+      if (a && a !== document.body && a !== Module['canvas']) return;
+      if (e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
+      var el = ChatroomDom.els['composer.text'];
+      if (el && el.style.visibility !== 'hidden') el.focus();
+    }, true);
+    var json = function(fn, arg) {
+      var p = arg === undefined ? fn() : (function() {
+        var s = ChatroomDom.str(arg);
+        try { return fn(s); } finally { _free(s); }
+      })();
+      var text = UTF8ToString(p);
+      return text ? JSON.parse(text) : null;
+    };
+    window.chatroom = {
+      // What is on screen, as JSON (see docs/client.md).
+      state: function() { return json(_chatroom_state_json); },
+      // The on-screen rectangle {x, y, width, height} (CSS pixels, viewport
+      // coordinates) of a named widget, or null when it is not on screen.
+      rect: function(name) { return json(_chatroom_rect_json, String(name)); },
+      // The names rect() knows this frame.
+      rects: function() { return json(_chatroom_rect_json, ''); },
+    };
+  },
+});

@@ -1,0 +1,152 @@
+// The browser app: set-up (WebGL2, ImGui, fonts, the client and its
+// transport), then the frame loop. Frames are drawn only when something
+// changed, so an idle chat costs no CPU.
+#include "chat_client.hpp"
+#include "chat_session.hpp"
+#include "platform/assets.hpp"
+#include "platform/browser_platform.hpp"
+#include "platform/dom_layer.hpp"
+#include "transport_browser.hpp"
+#include "ui/app.hpp"
+#include "ui/theme.hpp"
+
+#include <GLES3/gl3.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+extern "C" void chatroom_boot_done();
+
+namespace {
+
+using namespace chat::web;
+
+struct Program {
+  DomLayer& dom = dom_layer();
+  BrowserPlatform platform{dom};
+  BrowserTransport transport;
+  std::random_device entropy;
+  std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
+  ChatClient client{[this] { return rng(); }, local_utc_offset_minutes};
+  ChatSession session{client, transport};
+  ui::App app{client, session, dom, platform};
+
+  std::vector<unsigned char> regular, bold;
+  int fonts_pending = 2;
+  float font_scale = 0;
+  bool dirty = true;
+  int settle_frames = 0;   // frames still drawn after a change, so hover and layout settle
+  double redraw_at = 0;
+  double last_frame = 0;
+};
+
+Program* program = nullptr;
+
+void build_fonts(Program& p) {
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  p.font_scale = ui::font_scale_for(p.platform.dpr());
+  if (!p.regular.empty() && !p.bold.empty()) {
+    p.app.set_fonts(ui::build_fonts(p.regular, p.bold, p.font_scale));
+  } else {  // the font files failed to load: ImGui's own font keeps the app usable
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFont* f = io.Fonts->AddFontDefault();
+    io.FontGlobalScale = 1.0f;
+    p.app.set_fonts(ui::Fonts{f, f, f, f, f, f});
+  }
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ImGui::GetIO().Fonts->ClearTexData();
+}
+
+void frame() {
+  Program& p = *program;
+  if (p.fonts_pending > 0) return;
+  const double now = emscripten_date_now();
+  if (p.platform.poll_viewport()) {
+    p.dirty = true;
+    if (ui::font_scale_for(p.platform.dpr()) != p.font_scale) build_fonts(p);
+  }
+  if (p.dom.take_activity() || p.app.take_loaded() || p.platform.busy()) p.dirty = true;
+  if (p.dirty) p.settle_frames = 3;
+  if (p.settle_frames == 0 && (p.redraw_at <= 0 || now < p.redraw_at)) return;
+  p.dirty = false;
+  if (p.settle_frames > 0) --p.settle_frames;
+
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(p.platform.width(), p.platform.height());
+  io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
+  io.DeltaTime = static_cast<float>(std::clamp((now - p.last_frame) / 1000.0, 0.001, 0.1));
+  p.last_frame = now;
+  p.platform.feed(io, now);
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  const double again = p.app.frame(static_cast<std::int64_t>(now), p.platform.take_scroll());
+  p.redraw_at = again >= 0 ? now + again : 0;
+  p.platform.set_cursor(ImGui::GetMouseCursor());
+  ImGui::Render();
+
+  glViewport(0, 0, p.platform.framebuffer_width(), p.platform.framebuffer_height());
+  glClearColor(0.965f, 0.965f, 0.969f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void font_loaded(std::vector<unsigned char>& into, std::vector<unsigned char> bytes) {
+  Program& p = *program;
+  into = std::move(bytes);
+  if (--p.fonts_pending > 0) return;
+  build_fonts(p);
+  chatroom_boot_done();
+  p.dirty = true;
+}
+
+}  // namespace
+
+int main() {
+  program = new Program();
+  Program& p = *program;
+  if (!p.platform.init()) return 1;
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.LogFilename = nullptr;
+  io.BackendPlatformName = "chatroom_html5";
+  const int keys[][2] = {{ImGuiKey_Tab, 9},       {ImGuiKey_LeftArrow, 37}, {ImGuiKey_RightArrow, 39},
+                         {ImGuiKey_UpArrow, 38},  {ImGuiKey_DownArrow, 40}, {ImGuiKey_PageUp, 33},
+                         {ImGuiKey_PageDown, 34}, {ImGuiKey_Home, 36},      {ImGuiKey_End, 35},
+                         {ImGuiKey_Insert, 45},   {ImGuiKey_Delete, 46},    {ImGuiKey_Backspace, 8},
+                         {ImGuiKey_Space, 32},    {ImGuiKey_Enter, 13},     {ImGuiKey_Escape, 27},
+                         {ImGuiKey_A, 65},        {ImGuiKey_C, 67},         {ImGuiKey_V, 86},
+                         {ImGuiKey_X, 88},        {ImGuiKey_Y, 89},         {ImGuiKey_Z, 90}};
+  for (const auto& k : keys) io.KeyMap[k[0]] = k[1];
+  ui::apply_style();
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  p.session.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
+  p.session.on_change = [&p] { p.dirty = true; };
+  p.platform.on_visibility = [&p](bool visible) {
+    p.session.apply([visible](ChatClient& c, std::int64_t now) { c.set_visible(visible, now); });
+  };
+  p.platform.on_network = [&p](bool online) {
+    p.session.apply([online](ChatClient& c, std::int64_t now) { c.set_network_online(online, now); });
+  };
+  const bool visible = p.platform.page_visible();
+  p.session.apply([visible](ChatClient& c, std::int64_t now) {
+    c.set_visible(visible, now);
+    c.start(now);  // the tutorial's "connect on page load"
+  });
+
+  fetch_bytes("DejaVuSans.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.regular, std::move(b)); });
+  fetch_bytes("DejaVuSans-Bold.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.bold, std::move(b)); });
+
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

@@ -1,0 +1,62 @@
+// Run-time assets (see assets.hpp): js/platform.js fetches and decodes, C++
+// owns the bytes and uploads the pixels.
+#include "platform/assets.hpp"
+
+#include <GLES3/gl3.h>
+#include <emscripten/emscripten.h>
+
+#include <cstdlib>
+
+extern "C" {
+void chatroom_fetch_bytes(const char* url, void* user);
+void chatroom_load_image(const char* url, int size, void* user);
+}
+
+namespace {
+
+using BytesDone = std::function<void(std::vector<unsigned char>)>;
+using TextureDone = std::function<void(unsigned)>;
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void chatroom_on_bytes(void* user, unsigned char* data, int size) {
+  auto* done = static_cast<BytesDone*>(user);
+  std::vector<unsigned char> bytes;
+  if (data != nullptr) bytes.assign(data, data + size);
+  std::free(data);
+  (*done)(std::move(bytes));
+  delete done;
+}
+
+EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int size) {
+  auto* done = static_cast<TextureDone*>(user);
+  GLuint tex = 0;
+  if (rgba != nullptr && size > 0) {
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+  }
+  std::free(rgba);
+  (*done)(tex);
+  delete done;
+}
+}
+
+namespace chat::web {
+
+void fetch_bytes(const std::string& url, std::function<void(std::vector<unsigned char>)> done) {
+  chatroom_fetch_bytes(url.c_str(), new BytesDone(std::move(done)));
+}
+
+void load_texture(const std::string& url, int size, std::function<void(unsigned)> done) {
+  chatroom_load_image(url.c_str(), size, new TextureDone(std::move(done)));
+}
+
+}  // namespace chat::web

@@ -1,0 +1,184 @@
+// The app's UI and its test hook (see app.hpp).
+#include "ui/app.hpp"
+
+#include "platform/browser_platform.hpp"
+
+#include <emscripten/emscripten.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace chat::web::ui {
+namespace {
+
+const App* g_app = nullptr;
+
+const char* page_name(Page p) {
+  switch (p) {
+    case Page::starting: return "starting";
+    case Page::login: return "login";
+    case Page::chat: return "chat";
+  }
+  return "";
+}
+
+const char* connection_name(Connection c) {
+  switch (c) {
+    case Connection::offline: return "offline";
+    case Connection::connecting: return "connecting";
+    case Connection::live: return "live";
+    case Connection::waiting: return "reconnecting";
+  }
+  return "";
+}
+
+const char* delivery_name(Delivery d) {
+  switch (d) {
+    case Delivery::sent: return "sent";
+    case Delivery::pending: return "pending";
+    case Delivery::failed: return "failed";
+  }
+  return "";
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+App::App(ChatClient& client, ChatSession& session, DomLayer& dom, BrowserPlatform& platform)
+    : client_(client), session_(session), dom_(dom), platform_(platform) {
+  g_app = this;
+}
+
+App::~App() {
+  if (g_app == this) g_app = nullptr;
+}
+
+double App::frame(std::int64_t now, float scroll_px) {
+  last_now_ = now;
+  const ImGuiIO& io = ImGui::GetIO();
+  dom_.begin_frame();
+  Intents in;
+  Frame f{client_, dom_, platform_, avatars_, fonts_, now, in, scroll_px, {}, -1.0};
+  const Rect screen{0, 0, io.DisplaySize.x, io.DisplaySize.y};
+
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("##root", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  switch (client_.page()) {
+    case Page::starting: draw_starting(f, screen); break;
+    case Page::login: login_.draw(f, screen); break;
+    case Page::chat: chat_.draw(f, screen); break;
+  }
+  ImGui::End();
+  dom_.end_frame();
+  apply(in);
+  return f.redraw_in_ms;
+}
+
+void App::apply(Intents& in) {
+  if (in.login) {
+    session_.apply([&](ChatClient& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
+    std::fill(in.login->second.begin(), in.login->second.end(), '\0');  // the password is not kept
+  }
+  if (in.at_bottom) session_.apply([&](ChatClient& c, std::int64_t) { c.set_at_bottom(*in.at_bottom); });
+  if (in.send) session_.apply([&](ChatClient& c, std::int64_t now) { c.send_message(*in.send, now); });
+  for (const auto& id : in.retry) session_.apply([&](ChatClient& c, std::int64_t now) { c.retry(id, now); });
+  for (const auto& id : in.discard) session_.apply([&](ChatClient& c, std::int64_t) { c.discard(id); });
+  if (in.load_older) session_.apply([](ChatClient& c, std::int64_t now) { c.load_older(now); });
+  if (in.reconnect) session_.apply([](ChatClient& c, std::int64_t now) { c.reconnect_now(now); });
+  if (in.logout) session_.apply([](ChatClient& c, std::int64_t now) { c.logout(now); });
+}
+
+std::string App::state_json() const {
+  using nlohmann::json;
+  const std::int64_t now = last_now_;
+  json j;
+  j["page"] = page_name(client_.page());
+  j["title"] = client_.title();
+  j["login"] = {{"error", client_.login_error()},
+                {"busy", client_.login_busy()},
+                {"blocked_s", client_.login_blocked_s(now)},
+                {"username", dom_.value("login.username")}};
+  if (client_.page() == Page::chat) {
+    const User& me = client_.me();
+    j["me"] = {{"username", me.username}, {"name", client_.display_name(me.username)}, {"picurl", me.picurl}};
+  } else {
+    j["me"] = nullptr;
+  }
+  j["connection"] = {{"state", connection_name(client_.connection())},
+                     {"label", client_.connection_label(now)},
+                     {"retry_in_s", client_.retry_in_s(now)}};
+  j["online"] = client_.online();
+  j["online_open"] = chat_.online_open();
+
+  json messages = json::array();
+  const MessageLog& log = client_.log();
+  for (const Row& r : log.rows()) {
+    if (r.kind != Row::Kind::message) continue;
+    const Entry& e = log.entry(r);
+    messages.push_back({{"id", e.id},
+                        {"client_id", e.client_id},
+                        {"username", e.username},
+                        {"name", client_.display_name(e.username)},
+                        {"text", e.text},
+                        {"time", e.time},
+                        {"time_label", e.time_label},
+                        {"day", log.day_label(e.time, now)},
+                        {"state", delivery_name(e.delivery)},
+                        {"error", e.error},
+                        {"own", !client_.me().username.empty() && e.username == client_.me().username},
+                        {"group_first", r.group_first}});
+  }
+  j["messages"] = std::move(messages);
+  j["visible"] = chat_.list().visible_keys();
+  const ComposerState cs = composer_state(dom_.value("composer.text"));
+  j["composer"] = {{"text", dom_.value("composer.text")},
+                   {"chars", cs.chars},
+                   {"can_send", cs.can_send},
+                   {"warning", cs.warning},
+                   {"focused", dom_.focused("composer.text")}};
+  j["unread"] = client_.unread();
+  j["new_below"] = client_.new_below();
+  j["at_bottom"] = chat_.list().at_bottom();
+  j["has_older"] = client_.has_older();
+  j["loading_older"] = client_.loading_older();
+  j["notice"] = client_.notice();
+  j["toast"] = chat_.toast();
+  j["focused"] = dom_.focused_name();
+  return dump(j);
+}
+
+std::string App::rect_json(const std::string& name) const {
+  const auto& rects = dom_.rects();
+  if (name.empty()) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& [n, r] : rects) names.push_back(n);
+    return dump(names);
+  }
+  const auto it = rects.find(name);
+  if (it == rects.end()) return "null";
+  const Rect& r = it->second;
+  return dump({{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}});
+}
+
+}  // namespace chat::web::ui
+
+extern "C" {
+
+/** window.chatroom.state(): what is on screen, as JSON text (valid until the next call). */
+EMSCRIPTEN_KEEPALIVE const char* chatroom_state_json() {
+  static std::string out;
+  out = chat::web::ui::g_app ? chat::web::ui::g_app->state_json() : "null";
+  return out.c_str();
+}
+
+/** window.chatroom.rect(name): a widget's rectangle as JSON text (valid until the next call). */
+EMSCRIPTEN_KEEPALIVE const char* chatroom_rect_json(const char* name) {
+  static std::string out;
+  out = chat::web::ui::g_app ? chat::web::ui::g_app->rect_json(name) : "null";
+  return out.c_str();
+}
+}

@@ -1,0 +1,24 @@
+// The login page (username, password, Log in; Enter submits; clear errors for
+// wrong credentials, throttling and an unreachable server) and the short
+// "starting" page shown while the session cookie is checked.
+#pragma once
+
+#include "ui/widgets.hpp"
+
+namespace chat::web::ui {
+
+class LoginView {
+ public:
+  void draw(Frame& f, const Rect& screen);
+
+ private:
+  bool was_busy_ = false;
+};
+
+/** The page shown while /api/me decides between login and the chat room. */
+void draw_starting(Frame& f, const Rect& screen);
+
+/** The coral bar with the title, as every page has it. */
+void brand_bar(Frame& f, const Rect& bar);
+
+}  // namespace chat::web::ui

@@ -1,0 +1,71 @@
+// The message list: cards like the tutorial's (text, "by Name at Time", the
+// sender's picture), own messages on the right, runs by one sender grouped,
+// day separators, pending and failed states. Heights are measured once per
+// message and width; ImGuiListClipper then draws only what is on screen, so
+// 10 000 messages scroll smoothly. It sticks to the bottom only when the user
+// is already there, keeps its place when older pages arrive above, and asks
+// for older pages near the top.
+#pragma once
+
+#include "ui/widgets.hpp"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace chat::web::ui {
+
+class MessageList {
+ public:
+  void draw(Frame& f, const Rect& area);
+
+  /** The user is looking at the newest message. */
+  bool at_bottom() const { return at_bottom_; }
+  /** Scrolls to the newest message (after sending, or from the "new messages" button). */
+  void scroll_to_bottom() { stick_ = true; }
+  /** Keys (Entry::key()) of the messages on screen in the last frame. */
+  const std::vector<std::int64_t>& visible_keys() const { return visible_; }
+  /** The rectangle of the context menu when it is open. */
+  bool menu_open() const { return menu_open_; }
+
+ private:
+  struct Measure {
+    float wrap = -1;
+    float w = 0, h = 0;
+  };
+  struct Geometry {
+    float width = 0;  // list width the layout was made for
+    float card_max = 0;
+    float wrap = 0;
+  };
+
+  void relayout(Frame& f, float width);
+  float row_height(Frame& f, const Row& r, std::size_t index, float& card_w) const;
+  void draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin);
+  void draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float width);
+  void draw_menu(Frame& f);
+  std::string meta_text(Frame& f, const Entry& e, bool first) const;
+
+  Geometry geo_;
+  std::vector<float> tops_;    // tops_[i] = y of row i below the header; tops_.back() = total
+  std::vector<float> card_w_;  // card width of row i
+  mutable std::unordered_map<std::int64_t, Measure> measures_;
+  std::uint64_t layout_revision_ = 0;
+  ImFont* layout_font_ = nullptr;
+  bool layout_names_ = false;
+  bool layout_live_ = false;
+  float header_h_ = 44.0f;
+
+  float scroll_y_ = 0, scroll_max_ = 0, view_h_ = 0;
+  bool at_bottom_ = true;
+  bool stick_ = true;
+  std::int64_t anchor_key_ = 0;
+  float anchor_offset_ = 0;
+  std::vector<std::int64_t> visible_;
+
+  std::int64_t menu_key_ = 0;
+  bool menu_open_ = false;
+};
+
+}  // namespace chat::web::ui

@@ -1,0 +1,117 @@
+// What every view shares: the frame context (client to read, intents to
+// return), text helpers, the app's buttons (drawn by ImGui, reachable by Tab
+// through the DOM layer), icons drawn with ImDrawList, and avatars.
+#pragma once
+
+#include "chat_client.hpp"
+#include "platform/dom_layer.hpp"
+#include "ui/theme.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chat::web {
+class BrowserPlatform;
+}
+
+namespace chat::web::ui {
+
+/** What the user asked for this frame; the app applies it to ChatClient after drawing. */
+struct Intents {
+  std::optional<std::pair<std::string, std::string>> login;  ///< username, password
+  bool logout = false;
+  std::optional<std::string> send;
+  std::vector<std::string> retry;
+  std::vector<std::string> discard;
+  bool load_older = false;
+  bool reconnect = false;
+  std::optional<bool> at_bottom;
+};
+
+class Avatars;
+
+/** A view's view of the world for one frame. */
+struct Frame {
+  const ChatClient& client;
+  DomLayer& dom;
+  BrowserPlatform& platform;
+  Avatars& avatars;
+  const Fonts& fonts;
+  std::int64_t now;
+  Intents& intents;
+  /** Pixels of wheel/touch scrolling this frame, for the scrollable view under the pointer. */
+  float platform_scroll = 0;
+  /** A short confirmation to show ("Copied to the clipboard"). */
+  std::string toast;
+  /** Set by a view that needs another frame soon (animation, countdown). */
+  double redraw_in_ms = -1;
+  void redraw_within(double ms) { redraw_in_ms = redraw_in_ms < 0 ? ms : std::min(redraw_in_ms, ms); }
+};
+
+inline ImVec2 vmin(const Rect& r) { return ImVec2(r.x, r.y); }
+inline ImVec2 vmax(const Rect& r) { return ImVec2(r.x + r.w, r.y + r.h); }
+inline ImVec2 center(const Rect& r) { return ImVec2(r.x + r.w * 0.5f, r.y + r.h * 0.5f); }
+
+/** The CSS pixel size a font draws at. */
+float px(ImFont* f);
+ImVec2 text_size(ImFont* f, std::string_view s, float wrap_width = -1.0f);
+void text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width = 0.0f);
+/** `s` cut to fit `max_w`, with an ellipsis when cut. */
+std::string fit(ImFont* f, std::string_view s, float max_w);
+
+enum class Look { brand, grey, on_brand, link, danger_link, flat };
+
+/** The state of a button this frame. */
+struct Pressed {
+  bool clicked = false;
+  bool hovered = false;
+  bool held = false;
+};
+
+/** A button at `r` named `name` (test hook, DOM proxy for Tab/Enter/Space).
+ *  It draws its background; the caller draws the content over it. */
+Pressed button(Frame& f, const std::string& name, const Rect& r, const std::string& label, bool enabled, Look look,
+               float rounding = 6.0f, bool keep_focus = false);
+
+void focus_ring(ImDrawList* dl, const Rect& r, float rounding);
+
+// Icons, drawn in a square of side `s` centred on `c`.
+void icon_send(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void icon_logout(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void icon_people(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void icon_clock(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void icon_alert(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void icon_arrow_down(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+void spinner(ImDrawList* dl, ImVec2 c, float r, ImU32 col, double now_ms);
+
+/** Pictures by URL as textures, loaded once; 0 while loading or when unavailable. */
+class Avatars {
+ public:
+  ImTextureID texture(const std::string& url);
+  /** Some picture finished loading since the last call. */
+  bool take_loaded();
+
+ private:
+  struct Slot {
+    bool done = false;
+    unsigned texture = 0;
+  };
+  std::map<std::string, Slot> slots_;
+  bool loaded_ = false;
+};
+
+/** Up to two initials of a display name ("Eric Lin" → "EL"). */
+std::string initials(std::string_view name);
+
+/** A person's picture at `min` (side `s`): the image, or initials on a disc
+ *  coloured by username when there is no picture or it failed to load. */
+void avatar(Frame& f, ImDrawList* dl, ImVec2 min, float s, std::string_view username, bool round);
+
+}  // namespace chat::web::ui
