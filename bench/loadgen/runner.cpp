@@ -157,6 +157,9 @@ class run_state final : public client_events {
   // ------------------------------------------------------------ connecting
   void start_connecting() {
     phase_ = "connect";
+    // The baseline for RSS per connection: after the logins (their hashing memory is freed by now).
+    if (r_.have_server)
+      if (const auto m = process_memory(o_.server_pid)) r_.server_rss_before_kib = m->rss_kib;
     connect_begin_ = steady::now();
     states_.resize(static_cast<std::size_t>(o_.clients));
     clients_.resize(static_cast<std::size_t>(o_.clients));
