@@ -21,6 +21,10 @@ inline constexpr std::size_t history_max_page = 200;
 /// Most messages a since= resume sends at once; beyond it `limited` is true and
 /// the client pages back with history requests.
 inline constexpr std::size_t resume_max = 1000;
+/// Largest history frame, in bytes: a page that would be bigger keeps its
+/// newest messages and says `limited` (the client pages back). The server also
+/// keeps history frames within half of a socket's queue bound.
+inline constexpr std::size_t max_history_frame_bytes = 1024 * 1024;
 /// Longest client_id, in bytes (ASCII letters, digits, '-', '_', '.', ':').
 inline constexpr std::size_t max_client_id_bytes = 64;
 /// Longest username, in bytes (ASCII letters, digits, '.', '_', '-').
@@ -46,11 +50,34 @@ inline constexpr int ws_idle_timeout_s = 60;
 inline constexpr std::size_t max_http_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_http_body_bytes = 16 * 1024;
 inline constexpr int http_read_timeout_s = 15;
+/// Time allowed to send one response (big files to slow clients included).
+inline constexpr int http_write_timeout_s = 120;
 /// Login throttling: this many failures per username or per address within the
 /// window answer 429 until the window has passed.
 inline constexpr int login_max_failures = 5;
 inline constexpr int login_failure_window_s = 300;
 /// Session lifetime.
 inline constexpr std::int64_t session_ttl_s = 7 * 24 * 3600;
+
+// --- server internals ----------------------------------------------------------
+/// A closing WebSocket whose peer does not complete the close handshake (for
+/// example because it stopped reading) is torn down after this many seconds.
+inline constexpr int ws_close_timeout_s = 10;
+/// Messages accepted but not yet committed; past it a send gets error busy.
+inline constexpr std::size_t max_pending_writes = 65536;
+/// Most messages the writer commits in one SQLite transaction.
+inline constexpr std::size_t max_write_batch = 512;
+/// Password verifications waiting for the hashing pool; past it logins get 503.
+inline constexpr std::size_t max_pending_logins = 64;
+/// Usernames and addresses the login throttle remembers at most.
+inline constexpr std::size_t max_throttle_keys = 100000;
+/// Longest password accepted by the API, in bytes.
+inline constexpr std::size_t max_password_bytes = 1024;
+/// On SIGINT/SIGTERM the server waits at most this long for sockets to close.
+inline constexpr int shutdown_grace_s = 5;
+/// Static files: smallest compressible file served gzipped, and the most
+/// memory the cache of compressed files may hold.
+inline constexpr std::size_t gzip_min_bytes = 1024;
+inline constexpr std::size_t static_cache_bytes = 64 * 1024 * 1024;
 
 }  // namespace chat::limits
