@@ -1,0 +1,65 @@
+// The server's command line: every flag, its default (from chat/limits.hpp),
+// the user-administration commands, --help and --version. No Beast here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chat::server {
+
+/** What the program was asked to do. */
+enum class command { serve, help, version, user_add, user_passwd, user_list };
+
+/** Everything the command line can set. */
+struct config {
+  command cmd = command::serve;
+
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db_path = "chatroom.db";
+  std::string web_root;          ///< default: the built web client (see default_web_root())
+  bool web_root_given = false;   ///< true when --web-root was on the command line
+  unsigned threads = 0;          ///< 0: one I/O thread per core
+  bool guest_mode = false;
+  std::vector<std::string> allow_origins;
+  std::string tls_cert;
+  std::string tls_key;
+
+  double rate_per_second = 0;    ///< messages per second per user; 0 turns the limit off
+  double rate_burst = 0;
+  int rate_strikes = 0;
+  std::size_t max_queue_bytes = 0;
+  std::size_t max_queue_frames = 0;
+  int idle_timeout_s = 0;
+
+  // `user add|passwd NAME` arguments.
+  std::string user_name;
+  std::string first_name;
+  std::string last_name;
+  std::string job_title;
+
+  bool tls() const { return !tls_cert.empty(); }
+};
+
+/** The parsed command line, or the one-line reason it is unusable. */
+struct parse_result {
+  std::optional<config> cfg;
+  std::string error;
+};
+
+/** Parses argv (argv[0] is the program name). Never throws, never exits. */
+parse_result parse_command_line(int argc, const char* const* argv);
+
+/** A config with every default, as if parsed from no arguments. */
+config default_config();
+
+/** The web root used when --web-root is not given (the wasm tree's web/dist). */
+std::string default_web_root();
+
+std::string help_text();
+std::string version_text();
+
+}  // namespace chat::server

@@ -1,0 +1,218 @@
+// One HTTP connection, plain or TLS: reads a request (with header/body limits
+// and a read timeout), answers it through http_api, or hands the socket to a
+// websocket_session on an admitted upgrade. Include only from sessions_*.cpp.
+#pragma once
+
+#include "config.hpp"
+#include "http_api.hpp"
+#include "log.hpp"
+#include "server_context.hpp"
+#include "websocket_session.hpp"
+
+#include <chat/limits.hpp>
+
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+namespace chat::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+template <class Stream>
+inline constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
+
+/** An HTTP/1.1 connection: one request at a time, keep-alive, then upgrade or close. */
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+ public:
+  http_session(Stream stream, server_context& ctx, std::string address)
+      : stream_(std::move(stream)), ctx_(ctx), address_(std::move(address)) {}
+
+  void run() {
+    if constexpr (is_tls_stream<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&http_session::on_handshake, this->shared_from_this()));
+    } else {
+      do_read();
+    }
+  }
+
+ private:
+  void on_handshake(beast::error_code ec) {
+    if (ec) return fail(ec, "tls handshake");
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits::max_http_header_bytes));
+    parser_->body_limit(limits::max_http_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::header_limit) return send_error(431, "headers_too_large", "The request headers are too large.");
+    if (ec == http::error::body_limit) return send_error(413, "body_too_large", "The request body is too large.");
+    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+      return do_close();
+    }
+    if (ec && ec.category() == beast::error_code(http::error::bad_target).category()) {
+      return send_error(400, "bad_request", "The request could not be parsed.");
+    }
+    if (ec) return fail(ec, "read");
+
+    auto& req = parser_->get();
+    http_request r = to_request(req);
+    keep_alive_ = req.keep_alive();
+    head_ = req.method() == http::verb::head;
+
+    if (beast::websocket::is_upgrade(req)) {
+      if (r.path() != chat_socket_path) return send(json_error(404, "not_found", "There is no such WebSocket."));
+      auto verdict = ctx_.api.admit_websocket(r);
+      if (!verdict.member) {
+        keep_alive_ = false;
+        return send(std::move(verdict.refusal));
+      }
+      beast::get_lowest_layer(stream_).expires_never();
+      std::make_shared<websocket_session<Stream>>(std::move(stream_), ctx_, std::move(*verdict.member))
+          ->run(parser_->release());
+      return;
+    }
+
+    ctx_.api.handle(r, [self = this->shared_from_this()](http_response res) {
+      net::post(self->stream_.get_executor(),
+                [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+    });
+  }
+
+  http_request to_request(const http::request<http::string_body>& req) const {
+    http_request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    auto field = [&](http::field f) { return std::string(req[f]); };
+    r.host = field(http::field::host);
+    r.has_origin = req.find(http::field::origin) != req.end();
+    r.origin = field(http::field::origin);
+    r.cookie = field(http::field::cookie);
+    r.authorization = field(http::field::authorization);
+    r.if_none_match = field(http::field::if_none_match);
+    r.if_modified_since = field(http::field::if_modified_since);
+    r.accept_encoding = field(http::field::accept_encoding);
+    r.body = req.body();
+    r.address = address_;
+    r.tls = is_tls_stream<Stream>;
+    return r;
+  }
+
+  void send_error(unsigned status, const char* code, const char* message) {
+    keep_alive_ = false;
+    head_ = false;
+    log::warn("http", "addr=" + address_ + " status=" + std::to_string(status));
+    send(json_error(status, code, message));
+  }
+
+  template <class Body>
+  void decorate(http::response<Body>& msg, const http_response& res, bool keep_alive) const {
+    msg.set(http::field::server, "chatroom-server");
+    msg.set("X-Content-Type-Options", "nosniff");
+    msg.set("Referrer-Policy", "same-origin");
+    for (const auto& [name, value] : res.headers) msg.set(name, value);
+    msg.keep_alive(keep_alive);
+  }
+
+  void send(http_response res) {
+    const bool keep_alive = keep_alive_ && !res.close && !ctx_.shutting_down.load();
+    const auto status = static_cast<http::status>(res.status);
+    std::optional<http::message_generator> out;
+    if (res.status == 204 || res.status == 304) {
+      http::response<http::empty_body> msg{status, 11};
+      decorate(msg, res, keep_alive);
+      out.emplace(std::move(msg));
+    } else if (!res.file_path.empty()) {
+      http::file_body::value_type file;
+      beast::error_code ec;
+      file.open(res.file_path.c_str(), beast::file_mode::scan, ec);
+      if (ec) return send(json_error(404, "not_found", "There is no such file."));
+      const auto size = file.size();
+      if (head_) {
+        http::response<http::empty_body> msg{status, 11};
+        decorate(msg, res, keep_alive);
+        msg.content_length(size);
+        out.emplace(std::move(msg));
+      } else {
+        http::response<http::file_body> msg{std::piecewise_construct, std::make_tuple(std::move(file)),
+                                            std::make_tuple(status, 11)};
+        decorate(msg, res, keep_alive);
+        msg.content_length(size);
+        out.emplace(std::move(msg));
+      }
+    } else if (head_) {
+      http::response<http::empty_body> msg{status, 11};
+      decorate(msg, res, keep_alive);
+      msg.content_length(res.body.size());
+      out.emplace(std::move(msg));
+    } else {
+      http::response<http::string_body> msg{status, 11, std::move(res.body)};
+      decorate(msg, res, keep_alive);
+      msg.prepare_payload();
+      out.emplace(std::move(msg));
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_write_timeout_s));
+    beast::async_write(stream_, std::move(*out),
+                       beast::bind_front_handler(&http_session::on_write, this->shared_from_this(), keep_alive));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "write");
+    if (!keep_alive) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    if constexpr (is_tls_stream<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::get_lowest_layer(self->stream_).close();
+      });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  void fail(beast::error_code ec, const char* what) {
+    if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::broken_pipe) {
+      return;
+    }
+    if constexpr (is_tls_stream<Stream>) {
+      if (ec == net::ssl::error::stream_truncated) return;
+    }
+    log::warn("http", std::string(what) + " addr=" + address_ + " error=" + log::clean(ec.message()));
+  }
+
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  server_context& ctx_;
+  std::string address_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = false;
+  bool head_ = false;
+};
+
+}  // namespace chat::server

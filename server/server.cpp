@@ -1,0 +1,207 @@
+// The server object: wiring, the listener and shutdown (see server.hpp).
+#include "server.hpp"
+
+#include "auth.hpp"
+#include "crypto.hpp"
+#include "http_api.hpp"
+#include "log.hpp"
+#include "room.hpp"
+#include "seed_data.hpp"
+#include "server_context.hpp"
+#include "session_start.hpp"
+#include "static_files.hpp"
+#include "stats.hpp"
+#include "store.hpp"
+#include "worker_pool.hpp"
+
+#include <chat/limits.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace chat::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct chat_server::impl {
+  explicit impl(config c) : cfg(std::move(c)), files(cfg.web_root) {}
+
+  config cfg;
+  static_files files;
+  std::unique_ptr<store> db;
+  std::unique_ptr<auth> users;
+  std::unique_ptr<room> chat;
+  worker_pool logins{2, limits::max_pending_logins};
+  std::atomic<bool> shutting_down{false};
+  server_stats stats;
+  std::unique_ptr<http_api> api;
+  std::unique_ptr<server_context> ctx;
+  std::optional<net::ssl::context> ssl;
+
+  // Destroyed first (declared last): pending handlers release the sessions,
+  // whose destructors still use the room above.
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  tcp::acceptor acceptor{net::make_strand(ioc)};
+  net::steady_timer accept_retry{acceptor.get_executor()};
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+
+  void do_accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        // Out of descriptors and the like: try again shortly instead of spinning.
+        log::error("accept", "error=" + log::clean(ec.message()));
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](boost::system::error_code e) {
+          if (!e) do_accept();
+        });
+        return;
+      }
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      const auto peer = socket.remote_endpoint(ignored);
+      std::string address = ignored ? std::string("?") : peer.address().to_string();
+      if (ssl) {
+        start_tls_session(std::move(socket), *ctx, std::move(address), *ssl);
+      } else {
+        start_plain_session(std::move(socket), *ctx, std::move(address));
+      }
+      do_accept();
+    });
+  }
+};
+
+chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {
+  auto& m = *impl_;
+  if (!crypto::init()) throw startup_error("libsodium cannot be initialised");
+  if (!m.files.available()) {
+    if (m.cfg.web_root_given) throw startup_error("--web-root " + m.cfg.web_root + " is not a readable directory");
+    log::warn("web_root", "the web client is not built at " + m.cfg.web_root +
+                              "; only the API, avatars and the socket are served");
+  }
+  if (m.cfg.tls()) {
+    try {
+      m.ssl.emplace(net::ssl::context::tls_server);
+      m.ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+      m.ssl->use_certificate_chain_file(m.cfg.tls_cert);
+      m.ssl->use_private_key_file(m.cfg.tls_key, net::ssl::context::pem);
+    } catch (const std::exception& e) {
+      throw startup_error("--tls-cert/--tls-key: " + std::string(e.what()));
+    }
+  }
+  try {
+    m.db = open_sqlite_store(m.cfg.db_path);
+    if (m.db->created()) {
+      seed_sample_data(*m.db);
+      log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+    }
+  } catch (const std::exception& e) {
+    throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
+  }
+  m.users = std::make_unique<auth>(*m.db);
+  room_options ro;
+  ro.rate_per_second = m.cfg.rate_per_second;
+  ro.rate_burst = m.cfg.rate_burst;
+  ro.rate_strikes = m.cfg.rate_strikes;
+  ro.max_pending_writes = limits::max_pending_writes;
+  ro.max_write_batch = limits::max_write_batch;
+  ro.max_history_bytes = std::min(limits::max_history_frame_bytes, m.cfg.max_queue_bytes / 2);
+  m.chat = std::make_unique<room>(*m.db, ro);
+  m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, m.cfg, m.shutting_down);
+  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down});
+}
+
+chat_server::~chat_server() { stop(); }
+
+void chat_server::start() {
+  auto& m = *impl_;
+  if (m.started) return;
+  boost::system::error_code ec;
+  tcp::resolver resolver(m.ioc);
+  const auto results = resolver.resolve(m.cfg.host, std::to_string(m.cfg.port), tcp::resolver::passive, ec);
+  if (ec || results.empty()) throw startup_error("--host " + m.cfg.host + ": " + ec.message());
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  m.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) m.acceptor.bind(endpoint, ec);
+  if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw startup_error("cannot listen on " + m.cfg.host + ":" + std::to_string(m.cfg.port) + ": " + ec.message());
+  }
+  m.port = m.acceptor.local_endpoint().port();
+  m.work.emplace(m.ioc.get_executor());
+  net::post(m.acceptor.get_executor(), [&m] { m.do_accept(); });
+  unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) m.threads.emplace_back([&m] { m.ioc.run(); });
+  m.started = true;
+  log::info("start", "url=" + url() + " db=" + m.cfg.db_path + " web_root=" + m.cfg.web_root +
+                         " threads=" + std::to_string(n) + (m.cfg.guest_mode ? " guest_mode" : ""));
+}
+
+std::uint16_t chat_server::port() const { return impl_->port; }
+
+std::string chat_server::url() const {
+  const auto& host = impl_->cfg.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return std::string(impl_->cfg.tls() ? "https" : "http") + "://" + (v6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(impl_->port);
+}
+
+void chat_server::begin_shutdown() {
+  auto& m = *impl_;
+  if (m.shutting_down.exchange(true)) return;
+  log::info("shutdown", "closing " + std::to_string(m.chat->size()) + " websockets");
+  if (m.started) {
+    net::post(m.acceptor.get_executor(), [&m] {
+      boost::system::error_code ignored;
+      m.acceptor.close(ignored);
+      m.accept_retry.cancel();
+    });
+  }
+  m.chat->close_all(1001, "server shutting down");
+}
+
+void chat_server::stop() {
+  auto& m = *impl_;
+  if (m.stopped) return;
+  m.stopped = true;
+  begin_shutdown();
+  if (m.started) {
+    m.chat->wait_empty(std::chrono::steady_clock::now() + std::chrono::seconds(limits::shutdown_grace_s));
+    m.work.reset();
+    m.ioc.stop();
+    for (auto& t : m.threads) t.join();
+    m.threads.clear();
+  }
+  m.logins.stop();
+  m.chat->stop_writer();  // commits what was accepted
+  try {
+    m.db->checkpoint();
+  } catch (const std::exception& e) {
+    log::error("shutdown", "checkpoint error=" + log::clean(e.what()));
+  }
+  log::info("stopped", "last_id=" + std::to_string(m.chat->last_id()));
+}
+
+server_stats& chat_server::stats() { return impl_->stats; }
+room& chat_server::chat_room() { return *impl_->chat; }
+store& chat_server::database() { return *impl_->db; }
+
+}  // namespace chat::server

@@ -1,0 +1,22 @@
+// What every connection needs from the server, bundled. No Beast here.
+#pragma once
+
+#include <atomic>
+
+namespace chat::server {
+
+struct config;
+class http_api;
+class room;
+struct server_stats;
+
+/** References to the server's parts, shared by all sessions; outlives them. */
+struct server_context {
+  const config& cfg;
+  http_api& api;
+  room& chat_room;
+  server_stats& stats;
+  const std::atomic<bool>& shutting_down;
+};
+
+}  // namespace chat::server

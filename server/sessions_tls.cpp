@@ -1,0 +1,18 @@
+// The session templates instantiated for TLS (https and wss), in one TU.
+#include "session_start.hpp"
+
+#include "http_session.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace chat::server {
+
+void start_tls_session(boost::asio::ip::tcp::socket socket, server_context& ctx, std::string address,
+                       boost::asio::ssl::context& ssl) {
+  using stream = beast::ssl_stream<beast::tcp_stream>;
+  std::make_shared<http_session<stream>>(stream(beast::tcp_stream(std::move(socket)), ssl), ctx, std::move(address))
+      ->run();
+}
+
+}  // namespace chat::server
