@@ -1,0 +1,110 @@
+// The command line: defaults come from chat/limits.hpp, every flag parses,
+// bad input is refused with a one-line reason, --help names every flag.
+#include "config.hpp"
+
+#include <chat/limits.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using namespace chat::server;
+
+namespace {
+
+parse_result parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "chatroom-server");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+}  // namespace
+
+TEST_CASE("defaults come from the shared limits", "[config]") {
+  const auto r = parse({});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::serve);
+  CHECK(r.cfg->host == "127.0.0.1");
+  CHECK(r.cfg->port == 8080);
+  CHECK(r.cfg->db_path == "chatroom.db");
+  CHECK(r.cfg->web_root == default_web_root());
+  CHECK_FALSE(r.cfg->web_root_given);
+  CHECK(r.cfg->rate_per_second == chat::limits::rate_per_second);
+  CHECK(r.cfg->rate_burst == chat::limits::rate_burst);
+  CHECK(r.cfg->rate_strikes == chat::limits::rate_strikes);
+  CHECK(r.cfg->max_queue_bytes == chat::limits::max_queue_bytes);
+  CHECK(r.cfg->max_queue_frames == chat::limits::max_queue_frames);
+  CHECK(r.cfg->idle_timeout_s == chat::limits::ws_idle_timeout_s);
+  CHECK_FALSE(r.cfg->guest_mode);
+  CHECK_FALSE(r.cfg->tls());
+}
+
+TEST_CASE("every flag parses, in both spellings", "[config]") {
+  const auto r = parse({"--host", "0.0.0.0", "--port=0", "--db", "x.db", "--web-root", "/srv/web", "--threads", "3",
+                        "--guest-mode", "--allow-origin", "https://a.example/", "--allow-origin=http://b.example",
+                        "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--rate-burst", "7",
+                        "--rate-strikes", "2", "--max-queue-bytes", "65536", "--max-queue-frames", "10",
+                        "--idle-timeout", "20"});
+  REQUIRE(r.cfg);
+  const auto& c = *r.cfg;
+  CHECK(c.host == "0.0.0.0");
+  CHECK(c.port == 0);
+  CHECK(c.db_path == "x.db");
+  CHECK(c.web_root == "/srv/web");
+  CHECK(c.web_root_given);
+  CHECK(c.threads == 3);
+  CHECK(c.guest_mode);
+  CHECK(c.allow_origins == std::vector<std::string>{"https://a.example", "http://b.example"});
+  CHECK(c.tls());
+  CHECK(c.rate_per_second == 0);
+  CHECK(c.rate_burst == 7);
+  CHECK(c.rate_strikes == 2);
+  CHECK(c.max_queue_bytes == 65536);
+  CHECK(c.max_queue_frames == 10);
+  CHECK(c.idle_timeout_s == 20);
+}
+
+TEST_CASE("bad flags are refused with a reason", "[config]") {
+  for (const auto& args : std::vector<std::vector<const char*>>{{"--port", "70000"},
+                                                                 {"--port", "x"},
+                                                                 {"--port"},
+                                                                 {"--threads", "0"},
+                                                                 {"--bogus"},
+                                                                 {"--rate-limit", "-1"},
+                                                                 {"--rate-limit", "nan"},
+                                                                 {"--tls-cert", "c.pem"},
+                                                                 {"--guest-mode=yes"},
+                                                                 {"frobnicate"},
+                                                                 {"user", "add"}}) {
+    const auto r = parse(args);
+    INFO(args[0]);
+    CHECK_FALSE(r.cfg);
+    CHECK_FALSE(r.error.empty());
+    CHECK(r.error.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("user commands and --help/--version", "[config]") {
+  auto r = parse({"--db", "f.db", "user", "add", "zoe", "--first-name", "Zoe", "--job-title", "Intern"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::user_add);
+  CHECK(r.cfg->user_name == "zoe");
+  CHECK(r.cfg->first_name == "Zoe");
+  CHECK(r.cfg->job_title == "Intern");
+  r = parse({"user", "passwd", "user1"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::user_passwd);
+  r = parse({"user", "list"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::user_list);
+  CHECK(parse({"--help"}).cfg->cmd == command::help);
+  CHECK(parse({"--version"}).cfg->cmd == command::version);
+
+  const std::string help = help_text();
+  for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
+                           "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
+                           "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--help", "--version",
+                           "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title"}) {
+    INFO(flag);
+    CHECK(help.find(flag) != std::string::npos);
+  }
+}

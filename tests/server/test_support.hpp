@@ -1,0 +1,85 @@
+// Fixtures for the server tests: temporary directories, an in-process server
+// on 127.0.0.1 port 0 with a temporary SQLite file and web root, the real
+// binary as a child process, and waiting for events with a deadline.
+#pragma once
+
+#include "server.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace chat::test {
+
+/** A fresh directory, removed with everything in it at the end of scope. */
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/** Writes `content` to `path`, creating directories. */
+void write_file(const std::filesystem::path& path, const std::string& content);
+
+/** Polls `done` until true or the deadline; true if it became true. */
+bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/** The chat server running in this process with its own database and web root
+ *  (index.html, app.js, app.wasm, style.css, a 64 KiB big.js). */
+class test_server {
+ public:
+  explicit test_server(const std::function<void(server::config&)>& tweak = {});
+  ~test_server();
+
+  std::uint16_t port() const { return server_->port(); }
+  server::chat_server& get() { return *server_; }
+  const temp_dir& dir() const { return dir_; }
+  std::filesystem::path web_root() const { return dir_ / "web"; }
+  std::filesystem::path db_path() const { return dir_ / "chat.db"; }
+
+ private:
+  temp_dir dir_;
+  std::unique_ptr<server::chat_server> server_;
+};
+
+/** The chatroom-server binary as a child process; its stdout is a pipe,
+ *  stderr goes to a file. */
+class child_process {
+ public:
+  explicit child_process(const std::vector<std::string>& args, const std::string& stdin_text = {});
+  ~child_process();
+
+  /** The next stdout line within the deadline. */
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  void signal(int sig);
+  /** The exit code, or nullopt if it did not exit in time (it is then killed). */
+  std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::string stderr_text() const;
+  std::string stdout_rest();
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  std::string out_buffer_;
+  temp_dir dir_;
+  bool reaped_ = false;
+};
+
+/** Path of the built chatroom-server binary. */
+std::string server_binary();
+
+/** The port in a "listening on http://127.0.0.1:PORT" line. */
+std::uint16_t port_of(const std::string& listening_line);
+
+}  // namespace chat::test
