@@ -82,7 +82,7 @@ void frame() {
   io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
   io.DeltaTime = static_cast<float>(std::clamp((now - p.last_frame) / 1000.0, 0.001, 0.1));
   p.last_frame = now;
-  p.platform.feed(io, now);
+  p.platform.feed(io);
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();

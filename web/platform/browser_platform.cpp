@@ -54,13 +54,12 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
 }
 
 EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
-  const double now = emscripten_get_now();
   for (int i = 0; i < e->numTouches; ++i) {
     const EmscriptenTouchPoint& t = e->touches[i];
     if (!t.isChanged) continue;
     const float x = static_cast<float>(t.targetX), y = static_cast<float>(t.targetY);
-    if (type == EMSCRIPTEN_EVENT_TOUCHSTART) g_platform->touch_start(t.identifier, x, y, now);
-    if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) g_platform->touch_move(t.identifier, x, y, now);
+    if (type == EMSCRIPTEN_EVENT_TOUCHSTART) g_platform->touch_start(t.identifier, x, y);
+    if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) g_platform->touch_move(t.identifier, x, y);
     if (type == EMSCRIPTEN_EVENT_TOUCHEND) g_platform->touch_end(t.identifier, false);
     if (type == EMSCRIPTEN_EVENT_TOUCHCANCEL) g_platform->touch_end(t.identifier, true);
   }
@@ -187,15 +186,18 @@ void BrowserPlatform::click(int button, float x, float y) {
   mouse_move(-FLT_MAX, -FLT_MAX);  // a finger leaves no hover behind
 }
 
-void BrowserPlatform::touch_start(long id, float x, float y, double now) {
+void BrowserPlatform::touch_start(long id, float x, float y) {
   if (touch_.id != -1) return;  // one finger drives; others are ignored
+  const double now = emscripten_get_now();
+  hover_after_momentum_ = false;
   touch_ = Touch{id, x, y, x, y, now, now, false, false, 0};
   momentum_ = 0;
   mouse_move(x, y);
 }
 
-void BrowserPlatform::touch_move(long id, float x, float y, double now) {
+void BrowserPlatform::touch_move(long id, float x, float y) {
   if (id != touch_.id) return;
+  const double now = emscripten_get_now();
   const float dy = y - touch_.y;
   if (!touch_.dragging && std::hypot(x - touch_.x0, y - touch_.y0) > tap_slop_px) touch_.dragging = true;
   if (touch_.dragging) {
@@ -215,8 +217,9 @@ void BrowserPlatform::touch_end(long id, bool cancelled) {
     if (!dom_.keeps_focus_at(touch_.x, touch_.y)) dom_.blur_all();  // a tap elsewhere closes the keyboard
     click(0, touch_.x, touch_.y);
   } else if (touch_.dragging) {
-    momentum_ = touch_.velocity;
-    mouse_move(-FLT_MAX, -FLT_MAX);
+    // A flick glides on; a finger that stopped before lifting does not.
+    momentum_ = emscripten_get_now() - touch_.t < 80.0 ? touch_.velocity : 0.0f;
+    hover_after_momentum_ = true;
   }
   touch_.id = -1;
 }
@@ -247,7 +250,7 @@ void BrowserPlatform::lost_focus() {
 }
 
 bool BrowserPlatform::busy() const {
-  return !queue_.empty() || touch_.id != -1 || momentum_ != 0 || scroll_ != 0;
+  return !queue_.empty() || touch_.id != -1 || momentum_ != 0 || scroll_ != 0 || hover_after_momentum_;
 }
 
 float BrowserPlatform::take_scroll() {
@@ -256,7 +259,8 @@ float BrowserPlatform::take_scroll() {
   return s;
 }
 
-void BrowserPlatform::feed(ImGuiIO& io, double now) {
+void BrowserPlatform::feed(ImGuiIO& io) {
+  const double now = emscripten_get_now();
   const double dt = last_feed_ > 0 ? std::min(100.0, now - last_feed_) : 16.0;
   last_feed_ = now;
   if (touch_.id != -1 && !touch_.dragging && !touch_.long_pressed && now - touch_.t0 >= long_press_ms) {
@@ -267,6 +271,10 @@ void BrowserPlatform::feed(ImGuiIO& io, double now) {
     scroll_ += momentum_ * static_cast<float>(dt);
     momentum_ *= static_cast<float>(std::pow(0.95, dt / 16.0));
     if (std::fabs(momentum_) < 0.02f) momentum_ = 0;
+  }
+  if (momentum_ == 0 && hover_after_momentum_ && touch_.id == -1) {
+    hover_after_momentum_ = false;
+    mouse_move(-FLT_MAX, -FLT_MAX);
   }
   while (!queue_.empty()) {
     const Event e = queue_.front();

@@ -32,7 +32,7 @@ class BrowserPlatform {
 
   /** Advances gestures and feeds queued input to ImGui: at most one button or
    *  key transition per frame, so a fast click is never lost. */
-  void feed(ImGuiIO& io, double now_ms);
+  void feed(ImGuiIO& io);
   /** Input is waiting, or a gesture or momentum scroll is running. */
   bool busy() const;
   /** Pixels to scroll the content under the pointer (wheel, touch drag, momentum). */
@@ -50,8 +50,8 @@ class BrowserPlatform {
   void mouse_move(float x, float y);
   bool mouse_button(int button, bool down, float x, float y);
   void wheel(float dy);
-  void touch_start(long id, float x, float y, double now);
-  void touch_move(long id, float x, float y, double now);
+  void touch_start(long id, float x, float y);
+  void touch_move(long id, float x, float y);
   void touch_end(long id, bool cancelled);
   bool key(int code, bool down, bool ctrl, bool shift, bool alt, bool super);
   void lost_focus();
@@ -80,6 +80,7 @@ class BrowserPlatform {
   std::deque<Event> queue_;
   Touch touch_;
   float momentum_ = 0;
+  bool hover_after_momentum_ = false;  // the finger's position stays hovered while the list glides
   double last_feed_ = 0;
   float scroll_ = 0;
   float width_ = 0, height_ = 0, dpr_ = 1, left_ = 0, top_ = 0;

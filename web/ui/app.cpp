@@ -143,6 +143,7 @@ std::string App::state_json() const {
   j["unread"] = client_.unread();
   j["new_below"] = client_.new_below();
   j["at_bottom"] = chat_.list().at_bottom();
+  j["scroll"] = {{"y", chat_.list().scroll_y()}, {"max", chat_.list().scroll_max()}};
   j["has_older"] = client_.has_older();
   j["loading_older"] = client_.loading_older();
   j["notice"] = client_.notice();

@@ -187,8 +187,21 @@ void ChatView::footer(Frame& f, const Rect& screen, const FooterGeometry& g) {
   }
 }
 
+namespace {
+
+/** A borderless window over the list, so what it holds is drawn (and clicked) above the messages. */
+void begin_overlay(const char* id, const Rect& r, bool inputs) {
+  ImGui::SetNextWindowPos(vmin(r));
+  ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+  ImGui::Begin(id, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
+                   (inputs ? 0 : ImGuiWindowFlags_NoInputs));
+}
+
+}  // namespace
+
 void ChatView::overlays(Frame& f, const Rect& area) {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   float bottom = area.y + area.h - 12;
 
   // "N new messages": the list is not at the bottom and more arrived.
@@ -197,11 +210,15 @@ void ChatView::overlays(Frame& f, const Rect& area) {
     const std::string label = fresh == 1 ? "1 new message" : std::to_string(fresh) + " new messages";
     const float w = text_size(f.fonts.small_bold, label).x + 46;
     const Rect pill{area.x + (area.w - w) * 0.5f, bottom - 32, w, 32};
+    begin_overlay("##new_messages", Rect{pill.x, pill.y, pill.w, pill.h + 4}, true);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(pill.x, pill.y + 2), ImVec2(pill.x + w, pill.y + 34), color::rgb(0x000000, 30), 16);
-    if (button(f, "list.new_messages", pill, "Show " + label, true, Look::flat, 16).clicked) list_.scroll_to_bottom();
-    dl->AddRectFilled(vmin(pill), vmax(pill), color::pill, 16);
+    const Pressed p = button(f, "list.new_messages", pill, "Show " + label, true, Look::flat, 16);
+    dl->AddRectFilled(vmin(pill), vmax(pill), p.hovered ? color::rgb(0x2462CC) : color::pill, 16);
     icon_arrow_down(dl, ImVec2(pill.x + 18, pill.y + 16), 14, IM_COL32_WHITE);
     text(dl, f.fonts.small_bold, ImVec2(pill.x + 32, pill.y + (32 - px(f.fonts.small_bold)) * 0.5f - 1), IM_COL32_WHITE, label);
+    ImGui::End();
+    if (p.clicked) list_.scroll_to_bottom();
     bottom = pill.y - 8;
   }
 
@@ -216,8 +233,11 @@ void ChatView::overlays(Frame& f, const Rect& area) {
     const float maxw = std::min(area.w - 32, 420.0f);
     const ImVec2 ts = text_size(f.fonts.small, shown, maxw - 28);
     const Rect t{area.x + (area.w - ts.x - 28) * 0.5f, bottom - ts.y - 16, ts.x + 28, ts.y + 16};
+    begin_overlay("##toast", t, false);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(vmin(t), vmax(t), color::toast_bg, 10);
     text(dl, f.fonts.small, ImVec2(t.x + 14, t.y + 8), IM_COL32_WHITE, shown, maxw - 28);
+    ImGui::End();
     f.dom.rect("toast", t);
     if (!toast_.empty()) f.redraw_within(250);
   }

@@ -122,8 +122,12 @@ void MessageList::draw(Frame& f, const Rect& area) {
   ImDrawList* bg = ImGui::GetWindowDrawList();
   bg->AddRectFilled(vmin(area), vmax(area), color::list_bg);
   ImGui::SetCursorScreenPos(vmin(area));
+  // The scrollbar keeps its room (a stable width) but shows only when there is something to scroll.
+  const bool scrollable = header_h_ + tops_.back() > area.h;
+  if (!scrollable) ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, IM_COL32(0, 0, 0, 0));
   ImGui::BeginChild("##messages", ImVec2(area.w, area.h), false,
                     ImGuiWindowFlags_AlwaysVerticalScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (!scrollable) ImGui::PopStyleColor();
   scroll_y_ = ImGui::GetScrollY();
   scroll_max_ = ImGui::GetScrollMaxY();
   view_h_ = area.h;
@@ -176,11 +180,15 @@ void MessageList::draw(Frame& f, const Rect& area) {
   }
   draw_menu(f);
 
-  if (stick_ || (changed && at_bottom_)) {
+  // Near the top, the page before the oldest message is fetched (not while jumping to the bottom).
+  const bool sticking = stick_ || (changed && at_bottom_);
+  if (!sticking && live && f.client.has_older() && !f.client.loading_older() && scroll_y_ < 400.0f) {
+    f.intents.load_older = true;
+  }
+  if (sticking) {
     ImGui::SetScrollY(total + area.h);
     stick_ = false;
   }
-  if (live && f.client.has_older() && !f.client.loading_older() && scroll_y_ < 400.0f) f.intents.load_older = true;
   ImGui::EndChild();
 
   // Remember which message is at the top of the view, and where.
@@ -249,11 +257,12 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
   ImGui::PushID(static_cast<int>(e.key()));
   ImGui::InvisibleButton("##card", ImVec2(cw, card_h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
-  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+  const bool menu = ImGui::IsItemClicked(ImGuiMouseButton_Right);
+  ImGui::PopID();
+  if (menu) {
     menu_key_ = e.key();
     ImGui::OpenPopup("##menu");
   }
-  ImGui::PopID();
   const ImU32 fill = own ? color::own_card : color::card;
   const ImU32 border = e.delivery == Delivery::failed ? color::error
                        : own                           ? color::own_border

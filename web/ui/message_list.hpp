@@ -26,7 +26,9 @@ class MessageList {
   void scroll_to_bottom() { stick_ = true; }
   /** Keys (Entry::key()) of the messages on screen in the last frame. */
   const std::vector<std::int64_t>& visible_keys() const { return visible_; }
-  /** The rectangle of the context menu when it is open. */
+  float scroll_y() const { return scroll_y_; }
+  float scroll_max() const { return scroll_max_; }
+  /** The context menu of a message is open. */
   bool menu_open() const { return menu_open_; }
 
  private:
