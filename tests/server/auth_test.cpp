@@ -63,7 +63,7 @@ TEST_CASE("the login throttle counts failures in a sliding window", "[auth]") {
   CHECK(t.retry_after("k", t0 + 20s) == 0);
 }
 
-TEST_CASE("token buckets refill at the rate; strikes close within a window", "[auth]") {
+TEST_CASE("token buckets refill at the rate, strikes close within a window", "[auth]") {
   rate_limiter r(5.0, 3.0);
   const auto t0 = rate_limiter::clock::now();
   CHECK(r.allow("amy", t0));

@@ -76,7 +76,7 @@ TEST_CASE("failures are throttled per address across usernames", "[http]") {
   CHECK(post_login(s.port(), "user3", "user3").status == 429);
 }
 
-TEST_CASE("cookie and bearer sessions; no session is 401", "[http]") {
+TEST_CASE("cookie and bearer sessions, and no session is 401", "[http]") {
   test_server s;
   const auto token = login(s.port(), "user3", "user3");
   const auto by_cookie = http(s.port(), "GET", "/api/me", {{"Cookie", "theme=dark; session=" + token}});

@@ -40,7 +40,7 @@ TEST_CASE("invalid UTF-8 closes with 1007", "[ws][limits]") {
   CHECK(a.ws->close_code() == 1007);
 }
 
-TEST_CASE("flooding gets error rate_limited, then close 4029; others are unaffected", "[ws][limits]") {
+TEST_CASE("flooding gets error rate_limited, then close 4029, others are unaffected", "[ws][limits]") {
   test_server s;
   const auto port = s.port();
   auto a = join_v1(port, login(port, "user1", "user1"));
@@ -77,7 +77,7 @@ TEST_CASE("flooding gets error rate_limited, then close 4029; others are unaffec
   }
 }
 
-TEST_CASE("a client that stops reading is closed with 1013; memory stays bounded; it resumes losing nothing",
+TEST_CASE("a client that stops reading is closed with 1013, memory stays bounded, it resumes losing nothing",
           "[ws][limits]") {
   constexpr std::size_t bound = 256 * 1024;
   test_server s([](chat::server::config& c) {

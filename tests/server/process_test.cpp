@@ -70,6 +70,7 @@ TEST_CASE("a restart keeps the history and the ids", "[process]") {
     auto a = join_v1(port, login(port, "user1", "user1"));
     for (int k = 0; k < 5; ++k) a.ws->send_text(send_frame("persisted " + std::to_string(k), "p-" + std::to_string(k)));
     for (int k = 0; k < 5; ++k) before.push_back(next_of(*a.ws, "message"));
+    a.ws->close();
     p.signal(SIGTERM);
     REQUIRE(p.wait() == 0);
   }
@@ -87,6 +88,7 @@ TEST_CASE("a restart keeps the history and the ids", "[process]") {
   CHECK(next_of(*a.ws, "message") == before[0]);
   a.ws->send_text("after the restart");
   CHECK(next_of(*a.ws, "message").at("id") == before.back().at("id").get<std::int64_t>() + 1);
+  a.ws->close();
   p.signal(SIGTERM);
   CHECK(p.wait() == 0);
 }
@@ -114,7 +116,7 @@ TEST_CASE("bad flags and unusable --db or --web-root exit 2 with one line", "[pr
   }
 }
 
-TEST_CASE("--help documents the flags; --version", "[process]") {
+TEST_CASE("--help documents the flags, and --version", "[process]") {
   child_process help({"--help"});
   CHECK(help.wait() == 0);
   const auto text = help.stdout_rest();
