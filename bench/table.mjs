@@ -102,7 +102,7 @@ oursOnly('W5 navigation → first chat frame (ms)', firstFrame, '≤ 1000 ms');
 const header = ['workload', 'ours', 'ws (npm)', 'websocketpp', 'ours ÷ ws', 'ours ÷ websocketpp', 'target'];
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
 const note = `${smoke ? 'SMOKE sizes (not a measurement). ' : ''}Server pinned to CPU ${opt('--cpus', '1/0').split('/')[0]}, ` +
-  `generator to CPU ${opt('--cpus', '1/0').split('/')[1]}; medians of ${opt('--w1-repeat', '1')} W1 and ${opt('--repeat', '1')} W2 runs per server; ` +
+  `generator to CPU ${opt('--cpus', '1/0').split('/')[1]}, both at nice ${opt('--nice', '0')}; medians of ${opt('--w1-repeat', '1')} W1 and ${opt('--repeat', '1')} W2 runs per server; ` +
   'Ratios are our figure ÷ the peer\'s (higher is better for per-second rows, lower for µs, ms and KiB); ' +
   '(!) = a run was not clean (see its JSON line).';
 console.log([...lines, '', note].join('\n'));
