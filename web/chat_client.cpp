@@ -387,7 +387,7 @@ std::string ChatClient::connection_label(std::int64_t now) const {
   switch (connection_) {
     case Connection::offline: return "Offline";
     case Connection::live: return "Live";
-    case Connection::connecting: return ever_live_ || backoff_.attempts() > 0 ? "Reconnecting…" : "Connecting…";
+    case Connection::connecting: return reconnecting() ? "Reconnecting…" : "Connecting…";
     case Connection::waiting: {
       const std::string in = "Reconnecting in " + std::to_string(retry_in_s(now)) + " s";
       return network_online_ ? in : "No network. " + in;

@@ -95,6 +95,11 @@ class ChatClient {
   bool employees_loaded() const { return employees_loaded_; }
 
   Connection connection() const { return connection_; }
+  /** The connection was lost (or never made) and is being made again. */
+  bool reconnecting() const {
+    return connection_ == Connection::waiting ||
+           (connection_ == Connection::connecting && (ever_live_ || backoff_.attempts() > 0));
+  }
   /** Whole seconds until the next attempt while waiting, else 0. */
   int retry_in_s(std::int64_t now) const;
   /** "Live", "Connecting…", "Reconnecting in 3 s", "Reconnecting…", "Offline". */

@@ -627,3 +627,18 @@ TEST_CASE("messages arriving while scrolled up are counted for the new-messages 
   h.client.set_at_bottom(true);
   CHECK(h.client.new_below() == 0);
 }
+
+TEST_CASE("reconnecting is told apart from the first connection") {
+  Harness h;
+  h.client.start(h.now);
+  h.http(one<cmd::Http>(h.take()).request, 200, encode_user(person("eric")));
+  CHECK_FALSE(h.client.reconnecting());
+  h.client.on_socket_open(h.now);
+  h.welcome("eric", 0);
+  h.client.on_socket_close(1006, "", h.now);
+  CHECK(h.client.reconnecting());
+  h.now += 1000;
+  h.client.tick(h.now);
+  CHECK(h.client.connection() == Connection::connecting);
+  CHECK(h.client.reconnecting());
+}

@@ -124,7 +124,10 @@ mergeInto(LibraryManager.library, {
         var want = prev ? prev.nextSibling : root.firstChild;
         if (want !== el) root.insertBefore(el, want);
         prev = el;
-        if (created && s.autofocus) setTimeout(function() { el.focus(); }, 0);
+        // Focus the first field on desktops; on touch screens that would pop the keyboard up unasked.
+        if (created && s.autofocus && window.matchMedia && matchMedia('(pointer: fine)').matches) {
+          setTimeout(function() { el.focus(); }, 0);
+        }
       });
       Object.keys(ChatroomDom.els).forEach(function(name) {
         if (!seen[name]) {

@@ -98,8 +98,7 @@ void ChatView::top_bar(Frame& f, const Rect& bar) {
 
 float ChatView::banner(Frame& f, float y, float width) {
   const Connection c = f.client.connection();
-  const bool reconnecting = c == Connection::waiting || (c == Connection::connecting && f.client.connection_label(f.now) != "Connecting…");
-  if (!reconnecting) return 0;
+  if (!f.client.reconnecting()) return 0;
   const float h = 36;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(ImVec2(0, y), ImVec2(width, y + h), color::warn_bg);
