@@ -1,6 +1,6 @@
 // Prints bench/run's results (one JSON line per run) as one Markdown table:
 // our server beside the two reference peers, with our figures as ratios to theirs.
-//   node bench/table.mjs RESULTS.jsonl [--cpus S/G] [--repeat N] [--w1-repeat N] [--smoke] [--ours-pending]
+//   node bench/table.mjs RESULTS.jsonl [--cpus S/G] [--repeat N] [--w1-repeat N] [--smoke] [--ours-pending] [--load TEXT] [--nice N]
 import { readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -94,7 +94,10 @@ oursOnly('W5 .wasm raw / gzip', w5cell(`${kb(w5.wasm_bytes)} / ${kb(w5.wasm_gzip
 oursOnly('W5 .js raw / gzip', w5cell(`${kb(w5.js_bytes)} / ${kb(w5.js_gzip)}`));
 let firstFrame;
 if (!w5.built) firstFrame = 'not built';
-else if (w5.first_frame_ms !== undefined) firstFrame = fmt(w5.first_frame_ms, 0);
+else if (w5.first_frame_ms !== undefined) {
+  const all = w5.first_frame_runs_ms ?? [];
+  firstFrame = fmt(w5.first_frame_ms, 0) + (all.length > 1 ? ` (median of ${all.map((x) => fmt(x, 0)).join(', ')})` : '');
+}
 else if (w5.error) firstFrame = `error: ${w5.error}`;
 else firstFrame = oursPending ? 'pending (no server)' : 'not run';
 oursOnly('W5 navigation → first chat frame (ms)', firstFrame, '≤ 1000 ms');
@@ -103,6 +106,7 @@ const header = ['workload', 'ours', 'ws (npm)', 'websocketpp', 'ours ÷ ws', 'ou
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
 const note = `${smoke ? 'SMOKE sizes (not a measurement). ' : ''}Server pinned to CPU ${opt('--cpus', '1/0').split('/')[0]}, ` +
   `generator to CPU ${opt('--cpus', '1/0').split('/')[1]}, both at nice ${opt('--nice', '0')}; medians of ${opt('--w1-repeat', '1')} W1 and ${opt('--repeat', '1')} W2 runs per server; ` +
+  `Load average (1/5/15 min) before -> after: ${opt('--load', 'n/a')}. ` +
   'Ratios are our figure ÷ the peer\'s (higher is better for per-second rows, lower for µs, ms and KiB); ' +
   '(!) = a run was not clean (see its JSON line).';
 console.log([...lines, '', note].join('\n'));
