@@ -183,13 +183,13 @@ void ChatClient::on_http(const HttpResponse& r, std::int64_t now) {
   if (f.kind == HttpKind::login) {
     on_login(r, now);
   } else if (f.epoch == epoch_) {
-    if (f.kind == HttpKind::me) on_me(r, f, now);
-    if (f.kind == HttpKind::employees) on_employees(r, f, now);
+    if (f.kind == HttpKind::me) on_me(r, now);
+    if (f.kind == HttpKind::employees) on_employees(r);
   }
   finish(now);
 }
 
-void ChatClient::on_me(const HttpResponse& r, const InFlight&, std::int64_t now) {
+void ChatClient::on_me(const HttpResponse& r, std::int64_t now) {
   if (page_ == Page::chat) {  // a probe after a failed connection attempt
     probe_in_flight_ = false;
     if (r.status == 401) end_session(session_ended_text);
@@ -242,7 +242,7 @@ void ChatClient::on_login(const HttpResponse& r, std::int64_t now) {
   }
 }
 
-void ChatClient::on_employees(const HttpResponse& r, const InFlight&, std::int64_t) {
+void ChatClient::on_employees(const HttpResponse& r) {
   if (r.status == 401) {
     end_session(session_ended_text);
     return;

@@ -154,9 +154,9 @@ class ChatClient {
   void send_entry(Entry& e, std::int64_t now);
   void set_notice(std::string text, std::int64_t now);
 
-  void on_me(const HttpResponse& r, const InFlight& f, std::int64_t now);
+  void on_me(const HttpResponse& r, std::int64_t now);
   void on_login(const HttpResponse& r, std::int64_t now);
-  void on_employees(const HttpResponse& r, const InFlight& f, std::int64_t now);
+  void on_employees(const HttpResponse& r);
 
   void on_welcome(const WelcomeFrame& f, std::int64_t now);
   void on_history(const HistoryFrame& f, std::int64_t now);

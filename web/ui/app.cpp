@@ -83,7 +83,7 @@ void App::apply(Intents& in) {
     session_.apply([&](ChatClient& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
     std::fill(in.login->second.begin(), in.login->second.end(), '\0');  // the password is not kept
   }
-  if (in.at_bottom) session_.apply([&](ChatClient& c, std::int64_t) { c.set_at_bottom(*in.at_bottom); });
+  if (in.at_bottom) client_.set_at_bottom(*in.at_bottom);  // no commands follow, and no redraw
   if (in.send) session_.apply([&](ChatClient& c, std::int64_t now) { c.send_message(*in.send, now); });
   for (const auto& id : in.retry) session_.apply([&](ChatClient& c, std::int64_t now) { c.retry(id, now); });
   for (const auto& id : in.discard) session_.apply([&](ChatClient& c, std::int64_t) { c.discard(id); });

@@ -43,7 +43,7 @@ std::string MessageList::meta_text(Frame& f, const Entry& e, bool first) const {
   return first ? "by " + f.client.display_name(e.username) + " at " + e.time_label : e.time_label;
 }
 
-float MessageList::row_height(Frame& f, const Row& r, std::size_t, float& card_w) const {
+float MessageList::row_height(Frame& f, const Row& r, float& card_w) const {
   card_w = 0;
   if (r.kind == Row::Kind::day) return day_h;
   const Entry& e = f.client.log().entry(r);
@@ -84,7 +84,7 @@ void MessageList::relayout(Frame& f, float width) {
   tops_.assign(rows.size() + 1, 0.0f);
   card_w_.assign(rows.size(), 0.0f);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    tops_[i + 1] = tops_[i] + row_height(f, rows[i], i, card_w_[i]);
+    tops_[i + 1] = tops_[i] + row_height(f, rows[i], card_w_[i]);
   }
   if (measures_.size() > rows.size() * 2 + 256) {  // forget messages that left (logout)
     measures_.clear();
@@ -102,28 +102,32 @@ void MessageList::draw(Frame& f, const Rect& area) {
   const bool live = f.client.connection() == Connection::live;
   const bool changed = log.revision() != layout_revision_ || width != geo_.width || layout_font_ != f.fonts.body ||
                        layout_names_ != f.client.employees_loaded() || layout_live_ != live;
-  if (changed) {
-    relayout(f, width);
-    // Keep the message the user was reading where it was when older pages arrive above.
-    if (!at_bottom_ && anchor_key_ != 0) {
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].kind == Row::Kind::message && log.entry(rows[i]).key() == anchor_key_) {
-          const float desired = header_h_ + tops_[i] - anchor_offset_;
-          if (std::fabs(desired - scroll_y_) > 0.5f) {
-            ImGui::SetNextWindowScroll(ImVec2(-1.0f, desired));
-            scroll_y_ = desired;
-          }
-          break;
-        }
+  if (changed) relayout(f, width);
+  const float total = header_h_ + tops_.back();
+
+  // The scroll position for this frame is decided before the list begins, with
+  // its content height known, so a jump to the bottom or a page arriving above
+  // shows in the same frame: stick to the bottom when the user was there (or
+  // asked to go there); otherwise keep the message at the top of the view in place.
+  if (stick_ || (changed && at_bottom_)) {
+    ImGui::SetNextWindowScroll(ImVec2(-1.0f, std::max(0.0f, total - area.h)));
+    stick_ = false;
+  } else if (changed && anchor_key_ != 0) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].kind == Row::Kind::message && log.entry(rows[i]).key() == anchor_key_) {
+        const float desired = header_h_ + tops_[i] - anchor_offset_;
+        if (std::fabs(desired - scroll_y_) > 0.5f) ImGui::SetNextWindowScroll(ImVec2(-1.0f, desired));
+        break;
       }
     }
   }
+  ImGui::SetNextWindowContentSize(ImVec2(0.0f, total));
 
   ImDrawList* bg = ImGui::GetWindowDrawList();
   bg->AddRectFilled(vmin(area), vmax(area), color::list_bg);
   ImGui::SetCursorScreenPos(vmin(area));
   // The scrollbar keeps its room (a stable width) but shows only when there is something to scroll.
-  const bool scrollable = header_h_ + tops_.back() > area.h;
+  const bool scrollable = total > area.h;
   if (!scrollable) ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, IM_COL32(0, 0, 0, 0));
   ImGui::BeginChild("##messages", ImVec2(area.w, area.h), false,
                     ImGuiWindowFlags_AlwaysVerticalScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -150,7 +154,6 @@ void MessageList::draw(Frame& f, const Rect& area) {
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float total = header_h_ + tops_.back();
   visible_.clear();
   if (rows.empty()) {
     const char* empty = live ? "No messages yet. Say hello!" : "";
@@ -180,14 +183,9 @@ void MessageList::draw(Frame& f, const Rect& area) {
   }
   draw_menu(f);
 
-  // Near the top, the page before the oldest message is fetched (not while jumping to the bottom).
-  const bool sticking = stick_ || (changed && at_bottom_);
-  if (!sticking && live && f.client.has_older() && !f.client.loading_older() && scroll_y_ < 400.0f) {
+  // Near the top, the page before the oldest message is fetched.
+  if (!stick_ && live && f.client.has_older() && !f.client.loading_older() && scroll_y_ < 400.0f) {
     f.intents.load_older = true;
-  }
-  if (sticking) {
-    ImGui::SetScrollY(total + area.h);
-    stick_ = false;
   }
   ImGui::EndChild();
 
@@ -328,11 +326,9 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
 }
 
 void MessageList::draw_menu(Frame& f) {
-  menu_open_ = false;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 2));
   if (ImGui::BeginPopup("##menu")) {
-    menu_open_ = true;
     const Entry* e = nullptr;
     for (const auto& c : f.client.log().confirmed()) {
       if (c.key() == menu_key_) e = &c;

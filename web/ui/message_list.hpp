@@ -28,8 +28,6 @@ class MessageList {
   const std::vector<std::int64_t>& visible_keys() const { return visible_; }
   float scroll_y() const { return scroll_y_; }
   float scroll_max() const { return scroll_max_; }
-  /** The context menu of a message is open. */
-  bool menu_open() const { return menu_open_; }
 
  private:
   struct Measure {
@@ -43,7 +41,7 @@ class MessageList {
   };
 
   void relayout(Frame& f, float width);
-  float row_height(Frame& f, const Row& r, std::size_t index, float& card_w) const;
+  float row_height(Frame& f, const Row& r, float& card_w) const;
   void draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin);
   void draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float width);
   void draw_menu(Frame& f);
@@ -67,7 +65,6 @@ class MessageList {
   std::vector<std::int64_t> visible_;
 
   std::int64_t menu_key_ = 0;
-  bool menu_open_ = false;
 };
 
 }  // namespace chat::web::ui

@@ -70,8 +70,7 @@ Pressed button(Frame& f, const std::string& name, const Rect& r, const std::stri
     case Look::grey: bg = p.held ? color::send_active : p.hovered ? color::send_hover : color::send_bg; break;
     case Look::on_brand: bg = p.held ? color::rgb(0xFFFFFF, 70) : p.hovered ? color::rgb(0xFFFFFF, 45) : color::rgb(0xFFFFFF, 28); break;
     case Look::flat: bg = p.held ? color::rgb(0x000000, 26) : p.hovered ? color::rgb(0x000000, 14) : 0; break;
-    case Look::link:
-    case Look::danger_link: bg = p.hovered ? color::rgb(0x000000, 10) : 0; break;
+    case Look::link: bg = p.hovered ? color::rgb(0x000000, 10) : 0; break;
   }
   if (bg != 0) dl->AddRectFilled(vmin(r), vmax(r), bg, rounding);
   if (f.dom.focused(name)) focus_ring(dl, r, rounding);
@@ -142,9 +141,7 @@ ImTextureID Avatars::texture(const std::string& url) {
   auto [it, inserted] = slots_.try_emplace(url);
   if (inserted) {
     load_texture(url, 128, [this, url](unsigned tex) {
-      Slot& s = slots_[url];
-      s.done = true;
-      s.texture = tex;
+      slots_[url].texture = tex;
       loaded_ = true;
     });
   }

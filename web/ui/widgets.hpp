@@ -66,7 +66,7 @@ void text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s, 
 /** `s` cut to fit `max_w`, with an ellipsis when cut. */
 std::string fit(ImFont* f, std::string_view s, float max_w);
 
-enum class Look { brand, grey, on_brand, link, danger_link, flat };
+enum class Look { brand, grey, on_brand, link, flat };
 
 /** The state of a button this frame. */
 struct Pressed {
@@ -100,8 +100,7 @@ class Avatars {
 
  private:
   struct Slot {
-    bool done = false;
-    unsigned texture = 0;
+    unsigned texture = 0;  // 0 while loading or after a failure
   };
   std::map<std::string, Slot> slots_;
   bool loaded_ = false;

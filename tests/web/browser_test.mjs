@@ -1,0 +1,341 @@
+// The web client in headless Chromium against the real server: every check
+// drives the real fields and buttons (at the rectangles window.chatroom.rect()
+// reports) and reads window.chatroom.state(). Starts its own server on port 0
+// with a temporary database; exits 1 on the first failed check.
+//   node tests/web/browser_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+};
+const serverBin = arg('--server', 'build/native/server/chatroom-server');
+const dist = arg('--dist', 'build/wasm/web/dist');
+const dir = mkdtempSync(join(tmpdir(), 'chatroom-web-'));
+const db = join(dir, 'chat.db');
+
+let server = null;
+let port = 0;
+
+/** Starts the server (on `port` if set, else a free one) and waits for its "listening" line. */
+function startServer(extra = []) {
+  return new Promise((resolve, reject) => {
+    const args = ['--port', String(port), '--db', db, '--web-root', dist, '--rate-limit', '0', ...extra];
+    server = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const timer = setTimeout(() => reject(new Error('server did not start')), 15000);
+    server.stdout.on('data', (d) => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(String(d));
+      if (m) {
+        clearTimeout(timer);
+        port = Number(m[1]);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function stopServer() {
+  return new Promise((resolve) => {
+    if (!server || server.exitCode !== null) return resolve();
+    server.removeAllListeners('exit');
+    server.on('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
+}
+
+let failures = 0;
+function check(ok, what, detail = '') {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
+  if (!ok) failures++;
+}
+
+const url = () => `http://127.0.0.1:${port}/`;
+const state = (p) => p.evaluate(() => window.chatroom.state());
+
+async function center(p, name) {
+  await p.waitForFunction((n) => window.chatroom.rect(n), name, { timeout: 10000 });
+  const r = await p.evaluate((n) => window.chatroom.rect(n), name);
+  return [r.x + r.width / 2, r.y + r.height / 2];
+}
+
+async function click(p, name, options) {
+  const [x, y] = await center(p, name);
+  await p.mouse.click(x, y, options);
+}
+
+async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 900, height: 640 }, ...options });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url().slice(0, -1) });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => check(false, 'no page errors', e.message));
+  return page;
+}
+
+async function openLogin(p) {
+  await p.goto(url());
+  await p.waitForFunction(() => window.chatroom && window.chatroom.rect('login.username'), null, { timeout: 15000 });
+}
+
+async function login(p, user, password = user) {
+  await openLogin(p);
+  await click(p, 'login.username');
+  await p.keyboard.type(user);
+  await click(p, 'login.password');
+  await p.keyboard.type(password);
+  await click(p, 'login.submit');
+  await p.waitForFunction(() => window.chatroom.state().connection.state === 'live', null, { timeout: 15000 });
+}
+
+async function say(p, text) {
+  await click(p, 'composer.text');
+  await p.keyboard.insertText(text);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction((t) => window.chatroom.state().messages.some((m) => m.text === t && m.state === 'sent'), text);
+}
+
+/** Posts `count` messages as `user` straight over the WebSocket (history to page through). */
+async function seed(user, count) {
+  const r = await fetch(`${url()}api/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password: user }),
+  });
+  const { token } = await r.json();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
+  await new Promise((resolve, reject) => {
+    let acked = 0;
+    ws.on('error', reject);
+    ws.on('open', () => {
+      for (let i = 1; i <= count; i++) {
+        ws.send(JSON.stringify({ type: 'send', message: `seed ${i} ${'lorem ipsum '.repeat(1 + (i % 5))}`, client_id: `seed-${i}` }));
+      }
+    });
+    ws.on('message', (d) => {
+      const f = JSON.parse(d);
+      if (f.type === 'message' && f.client_id && f.client_id.startsWith('seed-') && ++acked === count) ws.close();
+    });
+    ws.on('close', resolve);
+  });
+}
+
+async function run(browser) {
+  // Login page: focus, Tab order, wrong password, Enter on the focused button.
+  const eric = await newPage(browser);
+  await openLogin(eric);
+  await eric.waitForTimeout(200);
+  check((await state(eric)).focused === 'login.username', 'the username field has focus on load');
+  await eric.keyboard.type('user1');
+  await eric.keyboard.press('Tab');
+  check((await state(eric)).focused === 'login.password', 'Tab moves to the password');
+  await eric.keyboard.type('not-the-password');
+  await eric.keyboard.press('Enter');
+  await eric.waitForFunction(() => window.chatroom.state().login.error !== '');
+  let s = await state(eric);
+  check(s.login.error === 'Wrong username or password.', 'wrong credentials are explained', s.login.error);
+  check(s.focused === 'login.password', 'the password field is cleared and focused again');
+  await eric.keyboard.type('user1');
+  await eric.keyboard.press('Tab');
+  check((await state(eric)).focused === 'login.submit', 'Tab reaches the Log in button');
+  await eric.keyboard.press('Enter');
+  await eric.waitForFunction(() => window.chatroom.state().connection.state === 'live');
+  s = await state(eric);
+  check(s.page === 'chat' && s.me.username === 'user1' && s.connection.label === 'Live', 'logged in and live');
+
+  await eric.reload();
+  await eric.waitForFunction(() => window.chatroom && window.chatroom.state() && window.chatroom.state().connection.state === 'live');
+  check((await state(eric)).page === 'chat', 'a reload stays logged in');
+
+  // Two people: messages arrive in order, once, with names, times and grouping.
+  const amy = await newPage(browser);
+  await login(amy, 'user2');
+  await eric.waitForFunction(() => window.chatroom.state().online.length === 2);
+  check(true, 'presence: two online');
+  await say(eric, 'Hello Amy');
+  await say(amy, 'Hi Eric! Καλημέρα, привет');
+  await say(amy, 'Second line from me');
+  await eric.waitForFunction(() => window.chatroom.state().messages.length === 3);
+  s = await state(eric);
+  const texts = s.messages.map((m) => m.text);
+  check(JSON.stringify(texts) === JSON.stringify(['Hello Amy', 'Hi Eric! Καλημέρα, привет', 'Second line from me']), 'messages in order', JSON.stringify(texts));
+  check(s.messages[0].own && !s.messages[1].own, 'own messages are marked');
+  check(s.messages[1].name === 'Amy Rawlings' && /^\d\d:\d\d:\d\d [AP]M$/.test(s.messages[1].time_label), 'name and hh:mm:ss a', s.messages[1].time_label);
+  check(s.messages[1].group_first && !s.messages[2].group_first, 'consecutive messages of one sender are grouped');
+  check(s.messages[0].day === 'Today', 'day separator label');
+
+  // The composer.
+  await click(eric, 'composer.text');
+  await eric.keyboard.type('   ');
+  check(!(await state(eric)).composer.can_send, 'blank text cannot be sent');
+  await click(eric, 'composer.send');
+  await eric.waitForTimeout(200);
+  check((await state(eric)).messages.length === 3, 'the send button does nothing for blank text');
+  await eric.keyboard.press('Control+A');
+  await eric.keyboard.press('Backspace');
+  await eric.keyboard.type('one');
+  await eric.keyboard.press('Shift+Enter');
+  await eric.keyboard.type('two');
+  check((await state(eric)).composer.text === 'one\ntwo', 'Shift+Enter makes a new line');
+  await eric.keyboard.press('Enter');
+  await eric.waitForFunction(() => window.chatroom.state().messages.some((m) => m.text === 'one\ntwo' && m.state === 'sent'));
+  check((await state(eric)).composer.text === '', 'Enter sends and clears the composer');
+  await eric.keyboard.insertText('x'.repeat(3700));
+  s = await state(eric);
+  check(s.composer.warning === '3,700 / 4,000 characters' && s.composer.can_send, 'a warning near the limit', s.composer.warning);
+  await eric.keyboard.insertText('y'.repeat(400));
+  s = await state(eric);
+  check(s.composer.warning.startsWith('Too long') && !s.composer.can_send, 'over the limit it cannot be sent', s.composer.warning);
+  await eric.keyboard.press('Control+A');
+  await eric.keyboard.press('Backspace');
+  await eric.evaluate(() => navigator.clipboard.writeText('pasted Ünïcödé'));
+  await eric.keyboard.press('Control+V');
+  check((await state(eric)).composer.text === 'pasted Ünïcödé', 'paste into the composer');
+  await eric.keyboard.press('Control+A');
+  await eric.keyboard.press('Backspace');
+  const cdp = await eric.context().newCDPSession(eric);
+  await cdp.send('Input.imeSetComposition', { text: 'é', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.insertText', { text: 'é' });
+  await eric.keyboard.type('t');
+  await cdp.send('Input.insertText', { text: 'é' });
+  check((await state(eric)).composer.text === 'été', 'accents and IME composition', (await state(eric)).composer.text);
+  await eric.keyboard.press('Enter');
+
+  // Copy a message's text from its menu.
+  s = await state(eric);
+  await click(eric, `message.${s.messages[1].id}`, { button: 'right' });
+  await click(eric, 'menu.copy');
+  await eric.waitForTimeout(200);
+  check((await eric.evaluate(() => navigator.clipboard.readText())) === s.messages[1].text, 'copy a message');
+
+  // Unread messages in the title while the tab is hidden.
+  const setHidden = (p, hidden) => p.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+    Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(eric, true);
+  await say(amy, 'are you there?');
+  await say(amy, 'hello?');
+  await eric.waitForFunction(() => document.title === '(2) Chat Room');
+  check(true, 'the title counts unread messages while hidden');
+  await setHidden(eric, false);
+  await eric.waitForFunction(() => document.title === 'Chat Room');
+  check(true, 'the title is plain again when visible');
+
+  // History: the latest page on connect, older pages near the top, the new-messages button.
+  await seed('user3', 120);
+  const late = await newPage(browser);
+  await login(late, 'user3');
+  await late.waitForTimeout(300);
+  s = await state(late);
+  check(s.messages.length === 50 && s.has_older && s.at_bottom, 'the latest 50 on connect, at the bottom', `${s.messages.length}`);
+  await late.mouse.move(450, 300);
+  for (let i = 0; i < 30 && (await state(late)).messages.length < 100; i++) {
+    await late.mouse.wheel(0, -3000);
+    await late.waitForTimeout(150);
+  }
+  s = await state(late);
+  check(s.messages.length >= 100 && !s.at_bottom, 'scrolling up loads older pages', `${s.messages.length}`);
+  const ids = s.messages.map((m) => m.id);
+  check(ids.every((id, i) => i === 0 || id > ids[i - 1]), 'ordered by id, no duplicates');
+  await say(amy, 'news while you read');
+  await late.waitForFunction(() => window.chatroom.state().new_below === 1);
+  check(!(await state(late)).at_bottom, 'the list stays where the reader is');
+  await click(late, 'list.new_messages');
+  await late.waitForFunction(() => window.chatroom.state().at_bottom && window.chatroom.state().new_below === 0);
+  check(true, 'the new-messages button goes to the bottom');
+
+  // Offline: queued as pending, sent on reconnect with since=, nothing lost or doubled.
+  await stopServer();
+  await eric.waitForFunction(() => window.chatroom.state().connection.state === 'reconnecting');
+  check(/^Reconnecting in \d+ s$/.test((await state(eric)).connection.label), 'the connection state says when it retries',
+    (await state(eric)).connection.label);
+  await click(eric, 'composer.text');
+  await eric.keyboard.insertText('typed while offline');
+  await eric.keyboard.press('Enter');
+  await eric.waitForTimeout(200);
+  s = await state(eric);
+  check(s.messages.at(-1).state === 'pending', 'a message typed offline is pending');
+  await startServer();
+  await eric.waitForFunction(() => window.chatroom.state().connection.state === 'live', null, { timeout: 40000 });
+  await eric.waitForFunction(() => window.chatroom.state().messages.at(-1).state === 'sent', null, { timeout: 10000 });
+  s = await state(eric);
+  const all = s.messages.map((m) => m.id);
+  check(new Set(all).size === all.length && s.messages.filter((m) => m.text === 'typed while offline').length === 1,
+    'it is sent on reconnect, once');
+
+  // Logout.
+  await click(eric, 'topbar.logout');
+  await eric.waitForFunction(() => window.chatroom.state().page === 'login');
+  await eric.reload();
+  await eric.waitForFunction(() => window.chatroom && window.chatroom.state() && window.chatroom.state().page === 'login');
+  check(true, 'logout ends the session');
+
+  // A phone: layout, tapping the composer focuses it, touch scrolling.
+  const phone = await newPage(browser, { viewport: { width: 360, height: 740 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+  await openLogin(phone);
+  for (const [field, text] of [['login.username', 'user2'], ['login.password', 'user2']]) {
+    const [x, y] = await center(phone, field);
+    await phone.touchscreen.tap(x, y);
+    await phone.keyboard.type(text);
+  }
+  await phone.keyboard.press('Enter');
+  await phone.waitForFunction(() => window.chatroom.state().connection.state === 'live');
+  const send = await phone.evaluate(() => window.chatroom.rect('composer.send'));
+  check(send.x + send.width <= 360 && send.y + send.height <= 740, 'the footer fits a phone');
+  let [x, y] = await center(phone, 'composer.text');
+  await phone.touchscreen.tap(x, y);
+  check((await state(phone)).composer.focused, 'tapping the composer focuses the text area (the phone keyboard)');
+  await phone.keyboard.type('from the phone');
+  [x, y] = await center(phone, 'composer.send');
+  await phone.touchscreen.tap(x, y);
+  await phone.waitForFunction(() => window.chatroom.state().messages.some((m) => m.text === 'from the phone' && m.state === 'sent'));
+  check((await state(phone)).composer.focused, 'the send button keeps the keyboard up');
+  const before = (await state(phone)).scroll.y;
+  const touch = await phone.context().newCDPSession(phone);
+  await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 180, y: 250 }] });
+  for (let i = 1; i <= 10; i++) {
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 180, y: 250 + i * 30 }] });
+    await phone.waitForTimeout(16);
+  }
+  await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await phone.waitForTimeout(600);
+  check((await state(phone)).scroll.y < before - 200, 'a touch drag scrolls the list');
+
+  // Throttling (last: it blocks logins from this address for a while).
+  const t = await newPage(browser);
+  await openLogin(t);
+  await click(t, 'login.username');
+  await t.keyboard.type('user3');
+  for (let i = 0; i < 8 && !(await state(t)).login.error.startsWith('Too many'); i++) {
+    await click(t, 'login.password');
+    await t.keyboard.type(`wrong${i}`);
+    await t.keyboard.press('Enter');
+    await t.waitForFunction(() => !window.chatroom.state().login.busy);
+  }
+  s = await state(t);
+  check(s.login.error.startsWith('Too many failed attempts') && s.login.blocked_s > 0, 'throttled logins are explained', s.login.error);
+}
+
+let browser = null;
+try {
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await run(browser);
+} catch (e) {
+  check(false, 'the run finished', String(e.message ?? e).split('\n')[0]);
+} finally {
+  if (browser) await browser.close();
+  await stopServer();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
