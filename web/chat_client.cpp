@@ -159,6 +159,7 @@ void ChatClient::end_session(std::string why) {
   me_ = User{};
   employees_.clear();
   employees_loaded_ = employees_requested_ = false;
+  employees_refresh_after_ = 0;
   probe_in_flight_ = false;
   connection_ = Connection::offline;
   socket_opened_ = ever_live_ = awaiting_connect_history_ = false;
@@ -430,10 +431,11 @@ void ChatClient::on_socket_frame(std::string_view text, std::int64_t now) {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, WelcomeFrame>) on_welcome(f, now);
         if constexpr (std::is_same_v<T, HistoryFrame>) on_history(f, now);
-        if constexpr (std::is_same_v<T, ChatMessage>) on_message(f);
+        if constexpr (std::is_same_v<T, ChatMessage>) take_message(f, now);
         if constexpr (std::is_same_v<T, PresenceFrame>) {
           online_ = f.online;
           std::sort(online_.begin(), online_.end());
+          learn_user(f.username, now);
         }
         if constexpr (std::is_same_v<T, ErrorFrame>) on_error(f, now);
       },
@@ -469,7 +471,7 @@ void ChatClient::send_entry(Entry& e, std::int64_t now) {
   log_.touch();
 }
 
-void ChatClient::on_history(const HistoryFrame& f, std::int64_t) {
+void ChatClient::on_history(const HistoryFrame& f, std::int64_t now) {
   enum class Purpose { connect, gap, older, unknown } purpose = Purpose::unknown;
   if (f.before) {
     const auto it = std::find_if(history_asks_.begin(), history_asks_.end(),
@@ -485,9 +487,9 @@ void ChatClient::on_history(const HistoryFrame& f, std::int64_t) {
     history_asks_.pop_front();
   }
 
+  take_page(f.messages, now);
   std::int64_t min_id = 0;
   for (const auto& m : f.messages) {
-    take_message(m);
     if (m.id > 0 && (min_id == 0 || m.id < min_id)) min_id = m.id;
   }
 
@@ -537,14 +539,32 @@ void ChatClient::load_older(std::int64_t now) {
   finish(now);
 }
 
-void ChatClient::on_message(const ChatMessage& m) { take_message(m); }
+void ChatClient::confirm_own(const ChatMessage& m) {
+  if (!m.client_id.empty() && !me_.username.empty() && m.username == me_.username) log_.confirm(m.client_id);
+}
 
-void ChatClient::take_message(const ChatMessage& m) {
-  const bool own = !me_.username.empty() && m.username == me_.username;
-  if (own && !m.client_id.empty()) log_.confirm(m.client_id);
-  if (!log_.add(m) || own) return;
+void ChatClient::count_new(const ChatMessage& m, std::int64_t now) {
+  if (!me_.username.empty() && m.username == me_.username) return;
+  learn_user(m.username, now);
   if (!visible_ && unread_baseline_ && m.id > *unread_baseline_) ++unread_;
   if (!at_bottom_ && m.id > below_baseline_) ++new_below_;
+}
+
+void ChatClient::take_message(const ChatMessage& m, std::int64_t now) {
+  confirm_own(m);
+  if (log_.add(m)) count_new(m, now);
+}
+
+void ChatClient::take_page(const std::vector<ChatMessage>& page, std::int64_t now) {
+  for (const auto& m : page) confirm_own(m);
+  for (const ChatMessage* m : log_.add_many(page)) count_new(*m, now);
+}
+
+void ChatClient::learn_user(const std::string& username, std::int64_t now) {
+  // Someone added after the employee list was fetched: fetch it again for their name and picture.
+  if (!employees_loaded_ || user(username) != nullptr || now < employees_refresh_after_) return;
+  employees_refresh_after_ = now + 60'000;
+  http(HttpKind::employees, "GET", "/api/employees");
 }
 
 void ChatClient::on_error(const ErrorFrame& f, std::int64_t now) {

@@ -160,9 +160,12 @@ class ChatClient {
 
   void on_welcome(const WelcomeFrame& f, std::int64_t now);
   void on_history(const HistoryFrame& f, std::int64_t now);
-  void on_message(const ChatMessage& m);
   void on_error(const ErrorFrame& f, std::int64_t now);
-  void take_message(const ChatMessage& m);
+  void take_message(const ChatMessage& m, std::int64_t now);
+  void take_page(const std::vector<ChatMessage>& page, std::int64_t now);
+  void confirm_own(const ChatMessage& m);
+  void count_new(const ChatMessage& m, std::int64_t now);
+  void learn_user(const std::string& username, std::int64_t now);
   void request_gap_page();
 
   Random random_;
@@ -183,6 +186,7 @@ class ChatClient {
   std::map<std::string, User, std::less<>> employees_;
   bool employees_loaded_ = false;
   bool employees_requested_ = false;
+  std::int64_t employees_refresh_after_ = 0;  // someone unknown appeared: ask again, at most this often
 
   std::uint64_t next_http_id_ = 1;
   std::uint64_t epoch_ = 1;  // grows at every login/logout; stale responses are dropped

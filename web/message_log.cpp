@@ -24,8 +24,7 @@ void MessageLog::label(Entry& e) const {
   e.day = local_day_number(e.time, offset);
 }
 
-bool MessageLog::add(const ChatMessage& m) {
-  if (m.id <= 0) return false;  // a v=1 server always numbers its messages
+Entry MessageLog::make(const ChatMessage& m) const {
   Entry e;
   e.id = m.id;
   e.client_id = m.client_id;
@@ -33,6 +32,12 @@ bool MessageLog::add(const ChatMessage& m) {
   e.text = m.message;
   e.time = m.time;
   label(e);
+  return e;
+}
+
+bool MessageLog::add(const ChatMessage& m) {
+  if (m.id <= 0) return false;  // a v=1 server always numbers its messages
+  Entry e = make(m);
   // Live messages arrive in order: append without searching.
   if (confirmed_.empty() || confirmed_.back().id < m.id) {
     confirmed_.push_back(std::move(e));
@@ -50,6 +55,26 @@ bool MessageLog::contains(std::int64_t id) const {
   const auto at = std::lower_bound(confirmed_.begin(), confirmed_.end(), id,
                                    [](const Entry& x, std::int64_t v) { return x.id < v; });
   return at != confirmed_.end() && at->id == id;
+}
+
+std::vector<const ChatMessage*> MessageLog::add_many(const std::vector<ChatMessage>& page) {
+  std::vector<const ChatMessage*> added;
+  const std::size_t old_size = confirmed_.size();
+  for (const auto& m : page) {
+    if (m.id <= 0 || contains(m.id)) continue;  // searches the sorted part only
+    added.push_back(&m);
+  }
+  std::sort(added.begin(), added.end(), [](const ChatMessage* a, const ChatMessage* b) { return a->id < b->id; });
+  added.erase(std::unique(added.begin(), added.end(), [](const ChatMessage* a, const ChatMessage* b) { return a->id == b->id; }),
+              added.end());
+  if (added.empty()) return added;
+  confirmed_.reserve(old_size + added.size());
+  for (const ChatMessage* m : added) confirmed_.push_back(make(*m));
+  // One merge of the sorted new tail into the sorted log, instead of an insert per message.
+  std::inplace_merge(confirmed_.begin(), confirmed_.begin() + static_cast<std::ptrdiff_t>(old_size), confirmed_.end(),
+                     [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  ++revision_;
+  return added;
 }
 
 std::string MessageLog::day_label(std::int64_t time, std::int64_t now) const {

@@ -60,6 +60,8 @@ class MessageLog {
 
   /** Adds a confirmed message; false when its id is already known (or it has none). */
   bool add(const ChatMessage& m);
+  /** Adds a page of messages in one merge (a history frame); returns those that were new. */
+  std::vector<const ChatMessage*> add_many(const std::vector<ChatMessage>& page);
 
   /** Confirms the outbox entry with this client_id, if any: it leaves the outbox. */
   bool confirm(std::string_view client_id);
@@ -95,6 +97,7 @@ class MessageLog {
 
  private:
   void label(Entry& e) const;
+  Entry make(const ChatMessage& m) const;
   void rebuild_rows() const;
 
   UtcOffset utc_offset_;

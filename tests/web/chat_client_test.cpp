@@ -642,3 +642,25 @@ TEST_CASE("reconnecting is told apart from the first connection") {
   CHECK(h.client.connection() == Connection::connecting);
   CHECK(h.client.reconnecting());
 }
+
+TEST_CASE("someone the employee list does not know makes the client fetch it again, not too often") {
+  Harness h;
+  h.client.start(h.now);
+  h.http(one<cmd::Http>(h.take()).request, 200, encode_user(person("eric")));
+  const auto employees = one<cmd::Http>(h.take()).request;
+  h.http(employees, 200, encode_users({person("eric"), person("amy")}));
+  h.client.on_socket_open(h.now);
+  h.welcome("eric", 0);
+  h.frame(encode(HistoryFrame{{}, false, std::nullopt}));
+  h.take();
+
+  h.frame(encode(msg(1, "amy", "known")));
+  CHECK(all<cmd::Http>(h.take()).empty());
+  h.frame(encode(PresenceFrame{PresenceEvent::join, "newbie", {"amy", "eric", "newbie"}}));
+  const auto again = one<cmd::Http>(h.take()).request;
+  CHECK(again.path == "/api/employees");
+  h.frame(encode(msg(2, "other-new", "hi")));
+  CHECK(all<cmd::Http>(h.take()).empty());  // at most once a minute
+  h.http(again, 200, encode_users({person("eric"), person("amy"), person("newbie")}));
+  CHECK(h.client.display_name("newbie") == "First newbie");
+}

@@ -142,3 +142,19 @@ TEST_CASE("day separators are labelled Today, Yesterday, or with the date") {
   CHECK(log.day_label(t0 - day, t0) == "Yesterday");
   CHECK(log.day_label(t0 - 3 * day, t0) == "Wednesday, November 25, 2026");
 }
+
+TEST_CASE("a history page merges in one go, duplicates dropped, the new ones reported") {
+  MessageLog log([](std::int64_t) { return 0; });
+  for (std::int64_t id : {10, 20, 30}) log.add(msg(id, "amy", "x", t0 + id));
+  const std::vector<ChatMessage> page = {msg(25, "eric", "b", t0), msg(5, "eric", "a", t0), msg(20, "amy", "dup", t0),
+                                         msg(25, "eric", "b", t0), msg(0, "seed", "no id", t0)};
+  const auto added = log.add_many(page);
+  REQUIRE(added.size() == 2);
+  CHECK(added[0]->id == 5);
+  CHECK(added[1]->id == 25);
+  CHECK(ids(log) == std::vector<std::int64_t>{5, 10, 20, 25, 30});
+  CHECK(log.confirmed()[2].text == "x");
+  const auto rev = log.revision();
+  CHECK(log.add_many(page).empty());
+  CHECK(log.revision() == rev);
+}
