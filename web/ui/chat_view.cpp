@@ -144,16 +144,22 @@ void ChatView::footer(Frame& f, const Rect& screen, const FooterGeometry& g) {
   dl->AddRectFilled(ImVec2(screen.x, top), ImVec2(screen.x + screen.w, screen.y + screen.h), color::footer);
   dl->AddLine(ImVec2(screen.x, top + 0.5f), ImVec2(screen.x + screen.w, top + 0.5f), color::footer_border);
 
+  // On wide screens the composer lines up with the centred message column.
+  const float list_w = screen.w - ImGui::GetStyle().ScrollbarSize;
+  const bool wide = list_w > 880.0f;
+  const float col = wide ? 880.0f : screen.w;
+  const float cx = screen.x + (wide ? std::floor((list_w - col) * 0.5f) : 0.0f);
+  const Rect box{cx + pad, top + pad + g.warn_h, col - 3 * pad - size::send_w, g.box_h};
+
   if (!cs.warning.empty()) {
-    const ImU32 col = cs.can_send ? color::warn : color::error;
+    const ImU32 c = cs.can_send ? color::warn : color::error;
     const float w = text_size(f.fonts.small_bold, cs.warning).x;
-    const Rect at{screen.x + screen.w - pad - size::send_w - pad - w, top + pad, w, 16};
-    text(dl, f.fonts.small_bold, vmin(at), col, cs.warning);
+    const Rect at{box.x + box.w - w, top + pad, w, 16};
+    text(dl, f.fonts.small_bold, vmin(at), c, cs.warning);
     f.dom.rect("composer.warning", at);
   }
 
   // The text area: ImGui draws the box, a real <textarea> over it takes the typing.
-  const Rect box{screen.x + pad, top + pad + g.warn_h, screen.w - 3 * pad - size::send_w, g.box_h};
   const bool focused = f.dom.focused(composer);
   dl->AddRectFilled(vmin(box), vmax(box), color::field, 6);
   dl->AddRect(vmin(box), vmax(box), focused ? color::field_focus : color::field_border, 6, 0, focused ? 1.5f : 1.0f);
@@ -172,8 +178,7 @@ void ChatView::footer(Frame& f, const Rect& screen, const FooterGeometry& g) {
   f.dom.field(std::move(spec));
 
   // The send button with the paper plane, bottom-aligned with the text area.
-  const Rect send{screen.x + screen.w - pad - size::send_w, box.y + box.h - size::composer_min, size::send_w,
-                  size::composer_min};
+  const Rect send{cx + col - pad - size::send_w, box.y + box.h - size::composer_min, size::send_w, size::composer_min};
   const Pressed sp = button(f, "composer.send", send, "Send message", cs.can_send, Look::grey, 6, /*keep_focus=*/true);
   icon_send(dl, center(send), 22, cs.can_send ? color::icon : color::icon_disabled);
   if (sp.hovered) ImGui::SetTooltip("Send (Enter)");

@@ -20,6 +20,7 @@ constexpr float day_h = 44.0f;
 constexpr float group_space = 14.0f;
 constexpr float inner_space = 4.0f;
 constexpr float icon_w = 18.0f;
+constexpr float max_column = 880.0f;  // wide screens get a centred column, not messages at both edges
 constexpr const char* waiting_text = "Waiting for connection";
 constexpr const char* sending_text = "Sending…";
 constexpr const char* failed_text = "Not sent";
@@ -78,7 +79,8 @@ float MessageList::row_height(Frame& f, const Row& r, float& card_w) const {
 
 void MessageList::relayout(Frame& f, float width) {
   geo_.width = width;
-  geo_.card_max = std::min(560.0f, std::floor((width - 2 * pad - av - gap) * 0.86f));
+  geo_.column = std::min(width, max_column);
+  geo_.card_max = std::min(560.0f, std::floor((geo_.column - 2 * pad - av - gap) * 0.86f));
   geo_.wrap = geo_.card_max - 2 * size::card_pad_x;
   const auto& rows = f.client.log().rows();
   tops_.assign(rows.size() + 1, 0.0f);
@@ -220,7 +222,8 @@ void MessageList::draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float wid
 void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin) {
   const Row& r = f.client.log().rows()[index];
   const float y = origin.y + header_h_ + tops_[index];
-  const float width = geo_.width;
+  const float width = geo_.column;
+  origin.x += std::floor((geo_.width - geo_.column) * 0.5f);
 
   if (r.kind == Row::Kind::day) {
     const std::string label = f.client.log().day_label(r.day_time, f.now);

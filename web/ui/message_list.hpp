@@ -35,14 +35,15 @@ class MessageList {
     float w = 0, h = 0;
   };
   struct Geometry {
-    float width = 0;  // list width the layout was made for
+    float width = 0;   // list width the layout was made for
+    float column = 0;  // the centred column the messages use
     float card_max = 0;
     float wrap = 0;
   };
 
   void relayout(Frame& f, float width);
   float row_height(Frame& f, const Row& r, float& card_w) const;
-  void draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin);
+  void draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin);  // origin by value: shifted to the column
   void draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float width);
   void draw_menu(Frame& f);
   std::string meta_text(Frame& f, const Entry& e, bool first) const;
