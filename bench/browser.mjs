@@ -1,4 +1,5 @@
-// W5, the browser client: bytes of the built .wasm and .js (raw and gzip), and,
+// W5, the browser client: bytes of the built .wasm and .js (raw and gzip), of the
+// other files in its dist folder (page, fonts), and,
 // when --url is given (our server serving the client), the time from navigation
 // to the first animation frame drawn after the client reports the chat page
 // with a live WebSocket (window.chatroom.state()), in headless
@@ -26,12 +27,12 @@ const runs = Math.max(1, Number(arg('--runs', '3')));
 
 /** Sizes of the top-level .wasm and .js files of the client's dist folder. */
 function sizes() {
-  const out = { built: false, wasm_bytes: 0, wasm_gzip: 0, js_bytes: 0, js_gzip: 0, files: [] };
+  const out = { built: false, wasm_bytes: 0, wasm_gzip: 0, js_bytes: 0, js_gzip: 0, other_bytes: 0, other_gzip: 0, files: [] };
   if (!existsSync(dist)) return out;
   for (const name of readdirSync(dist).sort()) {
-    const ext = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : null;
+    const ext = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : 'other';
     const path = join(dist, name);
-    if (!ext || !statSync(path).isFile()) continue;
+    if (!statSync(path).isFile()) continue;
     const raw = readFileSync(path);
     const gz = gzipSync(raw, { level: 9 }).length;
     out[`${ext}_bytes`] += raw.length;

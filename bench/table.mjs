@@ -92,6 +92,7 @@ const kb = (b) => `${fmt(b / 1000, 1)} kB`;
 const w5cell = (text) => (w5.built ? text : 'not built');
 oursOnly('W5 .wasm raw / gzip', w5cell(`${kb(w5.wasm_bytes)} / ${kb(w5.wasm_gzip)}`), '≤ 1.5 MB / ≤ 600 kB');
 oursOnly('W5 .js raw / gzip', w5cell(`${kb(w5.js_bytes)} / ${kb(w5.js_gzip)}`));
+oursOnly('W5 other files in dist raw / gzip (page, fonts)', w5cell(`${kb(w5.other_bytes ?? 0)} / ${kb(w5.other_gzip ?? 0)}`));
 let firstFrame;
 if (!w5.built) firstFrame = 'not built';
 else if (w5.first_frame_ms !== undefined) {
