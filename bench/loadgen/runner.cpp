@@ -290,7 +290,8 @@ class run_state final : public client_events {
     progress_timer_.expires_after(from_seconds(std::max(0.5, o_.drain_s)));
     progress_timer_.async_wait([this, seen = activity_](boost::system::error_code ec) {
       if (ec || phase_ != "send") return;
-      if (activity_ == seen) {
+      // At a fixed rate the timers keep sending whatever arrives, so only the drain after the last send counts.
+      if (activity_ == seen && (o_.rate == 0 || all_queued())) {
         if (!all_queued() && r_.error.empty()) {
           char why[96];
           std::snprintf(why, sizeof why, "stalled: nothing arrived for %g s with messages left to send", std::max(0.5, o_.drain_s));
