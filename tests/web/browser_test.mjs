@@ -204,6 +204,19 @@ async function run(browser) {
   check((await state(eric)).composer.text === 'été', 'accents and IME composition', (await state(eric)).composer.text);
   await eric.keyboard.press('Enter');
 
+  // Tab order on the chat page: the top bar comes before the composer.
+  await click(eric, 'composer.text');
+  await eric.keyboard.press('Shift+Tab');
+  check((await state(eric)).focused === 'topbar.logout', 'Shift+Tab from the composer reaches Log out', (await state(eric)).focused);
+  await eric.keyboard.press('Shift+Tab');
+  check((await state(eric)).focused === 'topbar.online', 'then who is online', (await state(eric)).focused);
+  await eric.keyboard.press('Enter');
+  await eric.waitForFunction(() => window.chatroom.state().online_open);
+  check(true, 'Enter opens the online list');
+  await eric.keyboard.press('Escape');
+  await eric.waitForFunction(() => !window.chatroom.state().online_open);
+  check(true, 'Escape closes it');
+
   // Copy a message's text from its menu.
   s = await state(eric);
   await click(eric, `message.${s.messages[1].id}`, { button: 'right' });

@@ -65,12 +65,8 @@ void ChatView::top_bar(Frame& f, const Rect& bar) {
   dl->AddRect(ImVec2(bar.x + 12, bar.y + (bar.h - pic) * 0.5f), ImVec2(bar.x + 12 + pic, bar.y + (bar.h + pic) * 0.5f),
               color::rgb(0xFFFFFF, 90), pic * 0.18f, 0, 1.5f);
 
-  // Logout at the far right, the online count before it.
+  // Logout at the far right, the online count before it (declared in reading order, for Tab).
   const Rect logout{bar.x + bar.w - 8 - 40, bar.y + 8, 40, 40};
-  if (bar_button(f, "topbar.logout", logout, "Log out").clicked) f.intents.logout = true;
-  icon_logout(dl, center(logout), 22, color::on_brand);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log out");
-
   const std::string count = std::to_string(f.client.online().size());
   const float cw = text_size(f.fonts.body_bold, count).x;
   const Rect online{logout.x - 6 - (cw + 48), bar.y + 12, cw + 48, 32};
@@ -80,6 +76,11 @@ void ChatView::top_bar(Frame& f, const Rect& bar) {
   icon_people(dl, ImVec2(online.x + 20, online.y + 16), 20, color::on_brand);
   text(dl, f.fonts.body_bold, ImVec2(online.x + 35, online.y + 16 - px(f.fonts.body_bold) * 0.6f), color::on_brand, count);
   if (op.hovered) ImGui::SetTooltip("%s", online_label.c_str());
+
+  const Pressed lp = bar_button(f, "topbar.logout", logout, "Log out");
+  if (lp.clicked) f.intents.logout = true;
+  icon_logout(dl, center(logout), 22, color::on_brand);
+  if (lp.hovered) ImGui::SetTooltip("Log out");
 
   // Title and the connection state under it.
   const float tx = bar.x + 12 + pic + 12;
