@@ -150,7 +150,8 @@ void ChatView::footer(Frame& f, const Rect& screen, const FooterGeometry& g) {
   const bool wide = list_w > 880.0f;
   const float col = wide ? 880.0f : screen.w;
   const float cx = screen.x + (wide ? std::floor((list_w - col) * 0.5f) : 0.0f);
-  const Rect box{cx + pad, top + pad + g.warn_h, col - 3 * pad - size::send_w, g.box_h};
+  const float side = wide ? size::list_pad : pad;  // wide: the same edges as the messages
+  const Rect box{cx + side, top + pad + g.warn_h, col - 2 * side - pad - size::send_w, g.box_h};
 
   if (!cs.warning.empty()) {
     const ImU32 c = cs.can_send ? color::warn : color::error;
@@ -179,7 +180,7 @@ void ChatView::footer(Frame& f, const Rect& screen, const FooterGeometry& g) {
   f.dom.field(std::move(spec));
 
   // The send button with the paper plane, bottom-aligned with the text area.
-  const Rect send{cx + col - pad - size::send_w, box.y + box.h - size::composer_min, size::send_w, size::composer_min};
+  const Rect send{cx + col - side - size::send_w, box.y + box.h - size::composer_min, size::send_w, size::composer_min};
   const Pressed sp = button(f, "composer.send", send, "Send message", cs.can_send, Look::grey, 6, /*keep_focus=*/true);
   icon_send(dl, center(send), 22, cs.can_send ? color::icon : color::icon_disabled);
   if (sp.hovered) ImGui::SetTooltip("Send (Enter)");
