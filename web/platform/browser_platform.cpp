@@ -175,14 +175,8 @@ void BrowserPlatform::wheel(float dy) {
 }
 
 void BrowserPlatform::click(int button, float x, float y) {
-  mouse_move(x, y);
-  Event e;
-  e.type = Event::Type::button;
-  e.code = button;
-  e.down = true;
-  queue_.push_back(e);
-  e.down = false;
-  queue_.push_back(e);
+  mouse_button(button, true, x, y);
+  mouse_button(button, false, x, y);
   mouse_move(-FLT_MAX, -FLT_MAX);  // a finger leaves no hover behind
 }
 

@@ -331,6 +331,7 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
 void MessageList::draw_menu(Frame& f) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 2));
+  ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
   if (ImGui::BeginPopup("##menu")) {
     const Entry* e = nullptr;
     for (const auto& c : f.client.log().confirmed()) {
@@ -343,20 +344,19 @@ void MessageList::draw_menu(Frame& f) {
       ImGui::CloseCurrentPopup();
     } else {
       const auto item = [&](const char* label, const char* name) {
-        ImGui::PushFont(f.fonts.body);
         const ImVec2 pos = ImGui::GetCursorScreenPos();
-        const bool hit = ImGui::Selectable(label, false, 0, ImVec2(170, 30));
-        f.dom.rect(name, Rect{pos.x, pos.y, 170, 30});
-        ImGui::PopFont();
+        const bool hit = ImGui::Selectable(label, false, 0, ImVec2(180, 36));
+        if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        f.dom.rect(name, Rect{pos.x, pos.y, 180, 36});
         return hit;
       };
-      if (item("  Copy text", "menu.copy")) {
+      if (item("   Copy text", "menu.copy")) {
         f.platform.copy_text(e->text);
         f.toast = "Copied to the clipboard";
       }
       if (e->delivery == Delivery::failed) {
-        if (item("  Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
-        if (item("  Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
+        if (item("   Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
+        if (item("   Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
       }
       if (ImGui::IsKeyPressed(27)) ImGui::CloseCurrentPopup();
     }
@@ -364,7 +364,7 @@ void MessageList::draw_menu(Frame& f) {
     f.dom.occlude(Rect{p.x, p.y, s.x, s.y});
     ImGui::EndPopup();
   }
-  ImGui::PopStyleVar(2);
+  ImGui::PopStyleVar(3);
 }
 
 }  // namespace chat::web::ui
