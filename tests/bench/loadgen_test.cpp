@@ -11,6 +11,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
+#include <thread>
 #include <vector>
 
 using namespace loadgen;
@@ -113,6 +116,11 @@ TEST_CASE("options: defaults, values and bounds") {
 }
 
 TEST_CASE("/proc probes read this process") {
+  // Run time is charged when a thread leaves the CPU: spin a little, then sleep once.
+  volatile std::uint64_t spin = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  while (std::chrono::steady_clock::now() < until) spin = spin + 1;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const auto s = sample_process(static_cast<int>(getpid()));
   REQUIRE(s);
   CHECK(s->rss_kib > 0);
