@@ -3,51 +3,21 @@
 // reports) and reads window.chatroom.state(). Starts its own server on port 0
 // with a temporary database; exits 1 on the first failed check.
 //   node tests/web/browser_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
+import { ChatServer, loginOverHttp } from '../support/server.mjs';
+import { center, click, launchChromium, login as loginAt, newPage as newBrowserPage, openLogin as openLoginAt, say, state } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 };
-const serverBin = arg('--server', 'build/native/server/chatroom-server');
-const dist = arg('--dist', 'build/wasm/web/dist');
-const dir = mkdtempSync(join(tmpdir(), 'chatroom-web-'));
-const db = join(dir, 'chat.db');
-
-let server = null;
-let port = 0;
-
-/** Starts the server (on `port` if set, else a free one) and waits for its "listening" line. */
-function startServer(extra = []) {
-  return new Promise((resolve, reject) => {
-    const args = ['--port', String(port), '--db', db, '--web-root', dist, '--rate-limit', '0', ...extra];
-    server = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    const timer = setTimeout(() => reject(new Error('server did not start')), 15000);
-    server.stdout.on('data', (d) => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(String(d));
-      if (m) {
-        clearTimeout(timer);
-        port = Number(m[1]);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-function stopServer() {
-  return new Promise((resolve) => {
-    if (!server || server.exitCode !== null) return resolve();
-    server.removeAllListeners('exit');
-    server.on('exit', () => resolve());
-    server.kill('SIGTERM');
-  });
-}
+const server = new ChatServer({
+  bin: arg('--server', 'build/native/server/chatroom-server'),
+  dist: arg('--dist', 'build/wasm/web/dist'),
+  args: ['--rate-limit', '0'],
+});
+const startServer = () => server.start();
+const stopServer = () => server.stop();
 
 let failures = 0;
 function check(ok, what, detail = '') {
@@ -55,58 +25,17 @@ function check(ok, what, detail = '') {
   if (!ok) failures++;
 }
 
-const url = () => `http://127.0.0.1:${port}/`;
-const state = (p) => p.evaluate(() => window.chatroom.state());
-
-async function center(p, name) {
-  await p.waitForFunction((n) => window.chatroom.rect(n), name, { timeout: 10000 });
-  const r = await p.evaluate((n) => window.chatroom.rect(n), name);
-  return [r.x + r.width / 2, r.y + r.height / 2];
-}
-
-async function click(p, name, options) {
-  const [x, y] = await center(p, name);
-  await p.mouse.click(x, y, options);
-}
-
-async function newPage(browser, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 900, height: 640 }, ...options });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url().slice(0, -1) });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => check(false, 'no page errors', e.message));
-  return page;
-}
-
-async function openLogin(p) {
-  await p.goto(url());
-  await p.waitForFunction(() => window.chatroom && window.chatroom.rect('login.username'), null, { timeout: 15000 });
-}
-
-async function login(p, user, password = user) {
-  await openLogin(p);
-  await click(p, 'login.username');
-  await p.keyboard.type(user);
-  await click(p, 'login.password');
-  await p.keyboard.type(password);
-  await click(p, 'login.submit');
-  await p.waitForFunction(() => window.chatroom.state().connection.state === 'live', null, { timeout: 15000 });
-}
-
-async function say(p, text) {
-  await click(p, 'composer.text');
-  await p.keyboard.insertText(text);
-  await p.keyboard.press('Enter');
-  await p.waitForFunction((t) => window.chatroom.state().messages.some((m) => m.text === t && m.state === 'sent'), text);
-}
+const newPage = (browser, options = {}) => newBrowserPage(browser, options, {
+  permissions: ['clipboard-read', 'clipboard-write'], origin: server.origin,
+  onPageError: (e) => check(false, 'no page errors', e.message),
+});
+const openLogin = (p) => openLoginAt(p, server.url);
+const login = (p, user, password = user) => loginAt(p, server.url, user, password);
 
 /** Posts `count` messages as `user` straight over the WebSocket (history to page through). */
 async function seed(user, count) {
-  const r = await fetch(`${url()}api/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: user, password: user }),
-  });
-  const { token } = await r.json();
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
+  const { token } = await loginOverHttp(server, user);
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
   await new Promise((resolve, reject) => {
     let acked = 0;
     ws.on('error', reject);
@@ -337,18 +266,13 @@ async function run(browser) {
 let browser = null;
 try {
   await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   await run(browser);
 } catch (e) {
   check(false, 'the run finished', String(e.message ?? e).split('\n')[0]);
 } finally {
   if (browser) await browser.close();
-  await stopServer();
-  rmSync(dir, { recursive: true, force: true });
+  await server.dispose();
 }
 console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
