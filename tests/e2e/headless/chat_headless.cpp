@@ -1,0 +1,120 @@
+// The web client without its drawing, for Node: the real ChatClient and
+// ChatSession over the real BrowserTransport (emscripten/websocket.h and
+// js/transport.js), behind a small C API that tests/e2e/node drives.
+// One client per module instance; the Node harness supplies the WebSocket
+// class (npm `ws`) and fetch with a cookie jar, as a browser would.
+#include "chat_client.hpp"
+#include "chat_session.hpp"
+#include "transport_browser.hpp"
+
+#include <emscripten/emscripten.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <random>
+#include <string>
+
+namespace {
+
+using namespace chat::web;
+
+/** One headless client: the same parts the app's main.cpp wires, minus ImGui. */
+struct Headless {
+  BrowserTransport transport;
+  std::random_device entropy;
+  std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
+  ChatClient client{[this] { return rng(); }, local_utc_offset_minutes};
+  ChatSession session{client, transport};
+};
+
+std::unique_ptr<Headless> g_client;
+
+const char* connection_text(const ChatClient& c) {
+  switch (c.connection()) {
+    case Connection::offline: return "offline";
+    case Connection::connecting: return c.reconnecting() ? "reconnecting" : "connecting";
+    case Connection::live: return "live";
+    case Connection::waiting: return "reconnecting";
+  }
+  return "";
+}
+
+const char* page_text(Page p) {
+  return p == Page::chat ? "chat" : p == Page::login ? "login" : "starting";
+}
+
+/** A message as the seed's frame names it, plus what the client knows about its delivery. */
+nlohmann::json message_json(const Entry& e) {
+  const char* delivery = e.delivery == Delivery::sent ? "sent" : e.delivery == Delivery::pending ? "pending" : "failed";
+  return {{"id", e.id},     {"username", e.username}, {"message", e.text}, {"time", e.time},
+          {"client_id", e.client_id}, {"delivery", delivery}, {"error", e.error}};
+}
+
+template <class F>
+void with_client(F&& event) {
+  if (g_client) g_client->session.apply(std::forward<F>(event));
+}
+
+void close_client() {
+  if (!g_client) return;
+  g_client->session.on_change = nullptr;
+  g_client->transport.close_socket(1001, "going away");
+  g_client.reset();
+}
+
+}  // namespace
+
+extern "C" {
+
+/** Page load: creates the client and asks GET /api/me (the cookie decides the page). */
+EMSCRIPTEN_KEEPALIVE void headless_start() {
+  close_client();
+  g_client = std::make_unique<Headless>();
+  g_client->session.on_change = [] { EM_ASM({ if (Module['onchange']) Module['onchange'](); }); };
+  with_client([](ChatClient& c, std::int64_t now) { c.start(now); });
+}
+
+/** The login form's submit: on success the client opens its WebSocket by itself. */
+EMSCRIPTEN_KEEPALIVE void headless_login(const char* username, const char* password) {
+  with_client([&](ChatClient& c, std::int64_t now) { c.submit_login(username, password, now); });
+}
+
+/** The composer's send; returns the SendVerdict (0 = accepted: sent, or queued while offline). */
+EMSCRIPTEN_KEEPALIVE int headless_send(const char* text) {
+  int verdict = -1;
+  with_client([&](ChatClient& c, std::int64_t now) { verdict = static_cast<int>(c.send_message(text, now)); });
+  return verdict;
+}
+
+EMSCRIPTEN_KEEPALIVE void headless_logout() {
+  with_client([](ChatClient& c, std::int64_t now) { c.logout(now); });
+}
+
+/** The tab goes away without logging out: its socket closes (1001) and its timers stop. */
+EMSCRIPTEN_KEEPALIVE void headless_close() { close_client(); }
+
+/** What a person would see, as JSON text (valid until the next call). */
+EMSCRIPTEN_KEEPALIVE const char* headless_state() {
+  static std::string out;
+  if (!g_client) return "null";
+  const ChatClient& c = g_client->client;
+  const std::int64_t now = g_client->transport.now_ms();
+  nlohmann::json messages = nlohmann::json::array();
+  for (const Entry& e : c.log().confirmed()) messages.push_back(message_json(e));
+  for (const Entry& e : c.log().outbox()) messages.push_back(message_json(e));
+  nlohmann::json j = {
+      {"page", page_text(c.page())},
+      {"login_error", c.login_error()},
+      {"me", c.page() == Page::chat ? nlohmann::json(c.me().username) : nlohmann::json(nullptr)},
+      {"connection", connection_text(c)},
+      {"label", c.connection_label(now)},
+      {"online", c.online()},
+      {"socket_path", c.socket_path()},
+      {"notice", c.notice()},
+      {"messages", std::move(messages)},
+  };
+  out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out.c_str();
+}
+
+}  // extern "C"
