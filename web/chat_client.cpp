@@ -355,6 +355,9 @@ void ChatClient::set_network_online(bool online, std::int64_t now) {
 }
 
 void ChatClient::tick(std::int64_t now) {
+  // The timer that called this is spent, even when it fired a little before its
+  // time (setTimeout may, by up to 1 ms of Date.now()): finish() asks again.
+  last_wake_ = -1;
   if (connection_ == Connection::waiting && now >= retry_at_) {
     open_socket(now);
   } else if (connection_ == Connection::connecting && now >= connect_deadline_) {

@@ -281,6 +281,32 @@ TEST_CASE("a lost connection comes back with backoff, jitter and since=") {
   CHECK(one<cmd::WakeAt>(h.take()).at_ms == h.now + 500);
 }
 
+TEST_CASE("a wake-up that comes a little early is asked for again, so the reconnect still happens") {
+  // setTimeout may fire up to 1 ms before Date.now() reaches its target (Node
+  // and browsers round their clocks differently): the timer is spent then.
+  Harness h;
+  h.go_live("eric", {msg(1, "amy", "a")});
+  h.client.on_socket_close(1006, "", h.now);
+  const auto wake = one<cmd::WakeAt>(h.take()).at_ms;
+  h.now = wake - 1;
+  h.client.tick(h.now);
+  auto& early = h.take();
+  CHECK(all<cmd::OpenSocket>(early).empty());
+  CHECK(one<cmd::WakeAt>(early).at_ms == wake);
+  h.now = wake;
+  h.client.tick(h.now);
+  CHECK(one<cmd::OpenSocket>(h.take()).path == "/websocket/chatroom?v=1&since=1");
+
+  // The same for the connect deadline: an early tick does not lose it.
+  const auto deadline = h.now + 10'000;
+  h.now = deadline - 1;
+  h.client.tick(h.now);
+  CHECK(one<cmd::WakeAt>(h.take()).at_ms == deadline);
+  h.now = deadline;
+  h.client.tick(h.now);
+  CHECK(one<cmd::CloseSocket>(h.take()).reason == "connect timeout");
+}
+
 TEST_CASE("resuming after a drop loses nothing and doubles nothing") {
   Harness h;
   h.go_live("eric", {msg(1, "amy", "a"), msg(2, "amy", "b")});
