@@ -20,7 +20,8 @@ using namespace chat::web;
 
 /** One headless client: the same parts the app's main.cpp wires, minus ImGui. */
 struct Headless {
-  BrowserTransport transport;
+  explicit Headless(BrowserTransport& t) : transport(t) {}
+  BrowserTransport& transport;
   std::random_device entropy;
   std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
   ChatClient client{[this] { return rng(); }, local_utc_offset_minutes};
@@ -46,8 +47,13 @@ const char* page_text(Page p) {
 /** A message as the seed's frame names it, plus what the client knows about its delivery. */
 nlohmann::json message_json(const Entry& e) {
   const char* delivery = e.delivery == Delivery::sent ? "sent" : e.delivery == Delivery::pending ? "pending" : "failed";
-  return {{"id", e.id},     {"username", e.username}, {"message", e.text}, {"time", e.time},
-          {"client_id", e.client_id}, {"delivery", delivery}, {"error", e.error}};
+  return {{"id", e.id},
+          {"username", e.username},
+          {"message", e.text},
+          {"time", e.time},
+          {"client_id", e.client_id},
+          {"delivery", delivery},
+          {"error", e.error}};
 }
 
 template <class F>
@@ -57,9 +63,12 @@ void with_client(F&& event) {
 
 void close_client() {
   if (!g_client) return;
-  g_client->session.on_change = nullptr;
-  g_client->transport.close_socket(1001, "going away");
-  g_client.reset();
+  BrowserTransport& transport = g_client->transport;
+  g_client.reset();  // the session detaches itself from the transport
+  transport.close_socket(1001, "going away");
+  transport.wake_at(0);  // the pending timer fires at once, into nothing
+  // The transport itself stays: fetch() answers still on their way reach no one
+  // (a page's transport lives as long as the page, so it never has to face them).
 }
 
 }  // namespace
@@ -69,7 +78,7 @@ extern "C" {
 /** Page load: creates the client and asks GET /api/me (the cookie decides the page). */
 EMSCRIPTEN_KEEPALIVE void headless_start() {
   close_client();
-  g_client = std::make_unique<Headless>();
+  g_client = std::make_unique<Headless>(*new BrowserTransport());
   g_client->session.on_change = [] { EM_ASM({ if (Module['onchange']) Module['onchange'](); }); };
   with_client([](ChatClient& c, std::int64_t now) { c.start(now); });
 }

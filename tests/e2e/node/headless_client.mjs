@@ -30,10 +30,11 @@ export class CookieJar {
   header() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
 }
 
-/** A deadline error that says what was awaited and what the client showed instead. */
-function timeoutError(name, what, ms, last) {
+/** A deadline error that says what was awaited, what the client showed instead and what it last did. */
+function timeoutError(client, what, ms, last) {
   const brief = last && { page: last.page, connection: last.connection, messages: last.messages.length, notice: last.notice };
-  return new Error(`${name}: no "${what}" within ${ms} ms (last state ${JSON.stringify(brief)})`);
+  const recent = client.events.slice(-12).map((e) => `  ${e}`).join('\n');
+  return new Error(`${client.name}: no "${what}" within ${ms} ms (last state ${JSON.stringify(brief)}); its last network events:\n${recent}`);
 }
 
 export class HeadlessClient {
@@ -66,6 +67,8 @@ export class HeadlessClient {
     this.sockets = [];       // every WebSocket this client opened, oldest first
     this.frames = [];        // every frame it received: { socket: index in sockets, frame: parsed JSON }
     this.sent = [];          // every frame it sent: { socket, text }
+    this.http = [];          // every answered request: { method, path, status }
+    this.events = [];        // sockets opened and closed, requests answered, with times (for failure reports)
     this.networkDown = false;
     this.waiters = new Set();
     this.module = null;
@@ -80,6 +83,9 @@ export class HeadlessClient {
         super(url, protocols, { headers: { Cookie: self.jar.header() }, origin });
         this.on('error', () => {});  // a browser reports a failed socket as a close event (1006), never as an exception
         const socket = self.sockets.push(this) - 1;
+        self.note(`socket ${socket} ${url}${self.networkDown ? ' (network down)' : ''}`);
+        this.on('open', () => self.note(`socket ${socket} open`));
+        this.on('close', (code) => self.note(`socket ${socket} closed ${code}`));
         this.on('message', (data, binary) => { if (!binary) self.frames.push({ socket, frame: JSON.parse(String(data)) }); });
         const send = this.send.bind(this);
         this.send = (text) => {
@@ -101,14 +107,27 @@ export class HeadlessClient {
 
   /** Node's fetch with this profile's cookies, failing like a browser's when the network is down. */
   async fetch(url, init) {
-    if (this.networkDown) throw new TypeError('fetch failed: network down');
+    const path = new URL(url).pathname;
+    if (this.networkDown) {
+      this.note(`${init.method} ${path} failed: network down`);
+      throw new TypeError('fetch failed: network down');
+    }
     const headers = { ...init.headers };
     const cookie = this.jar.header();
     if (cookie) headers.Cookie = cookie;
-    const r = await fetch(url, { ...init, headers });
-    this.jar.store(r.headers);
-    return r;
+    try {
+      const r = await fetch(url, { ...init, headers });
+      this.jar.store(r.headers);
+      this.http.push({ method: init.method, path, status: r.status });
+      this.note(`${init.method} ${path} ${r.status}`);
+      return r;
+    } catch (e) {
+      this.note(`${init.method} ${path} failed: ${e.cause?.code ?? e.message}`);
+      throw e;
+    }
   }
+
+  note(event) { this.events.push(`${new Date().toISOString().slice(11, 23)} ${event}`); }
 
   call(fn, types = [], args = []) { return this.module.ccall(fn, 'number', types, args); }
 
@@ -163,7 +182,7 @@ export class HeadlessClient {
           if (e) reject(e); else resolve(s);
         },
       };
-      w.timer = setTimeout(() => w.fail(timeoutError(this.name, what, timeoutMs, last)), timeoutMs);
+      w.timer = setTimeout(() => w.fail(timeoutError(this, what, timeoutMs, last)), timeoutMs);
       this.waiters.add(w);
     });
   }
