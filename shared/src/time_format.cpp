@@ -56,7 +56,8 @@ CivilDate local_date(std::int64_t epoch_ms, int utc_offset_minutes) noexcept {
 
 std::string format_clock(std::int64_t epoch_ms, int utc_offset_minutes) {
   const std::int64_t local = local_ms(epoch_ms, utc_offset_minutes);
-  const std::int64_t ms_of_day = local - floor_div(local, ms_per_day) * ms_per_day;
+  std::int64_t ms_of_day = local % ms_per_day;  // not local - floor(local/day)*day: that overflows near INT64_MIN
+  if (ms_of_day < 0) ms_of_day += ms_per_day;
   const int secs = static_cast<int>(ms_of_day / 1000);
   const int h24 = secs / 3600, m = secs / 60 % 60, s = secs % 60;
   const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
