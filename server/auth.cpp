@@ -73,7 +73,10 @@ std::optional<User> auth::user_for_token(std::string_view token) {
 
 bool auth::logout(std::string_view token) {
   if (token.empty() || token.size() > 256) return false;
-  return store_.delete_session(crypto::token_digest(token));
+  // An expired session is no session (401), but it goes all the same.
+  const auto digest = crypto::token_digest(token);
+  const bool live = store_.session_user(digest, now_ms()).has_value();
+  return store_.delete_session(digest) && live;
 }
 
 std::vector<User> auth::employees() { return store_.list_users(); }
