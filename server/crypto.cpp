@@ -48,4 +48,12 @@ std::string token_digest(std::string_view token) {
   return hex;
 }
 
+std::string sha256_base64(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char out[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(out, sizeof out, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
+  return out;
+}
+
 }  // namespace chat::server::crypto

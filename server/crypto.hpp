@@ -26,4 +26,7 @@ std::string new_token();
 /** The stored form of a token: hex BLAKE2b-256 (crypto_generichash) of it. */
 std::string token_digest(std::string_view token);
 
+/** SHA-256 of `data` in standard base64 with padding (a CSP hash source). */
+std::string sha256_base64(std::string_view data);
+
 }  // namespace chat::server::crypto

@@ -5,7 +5,9 @@
 
 #include "config.hpp"
 #include "http_api.hpp"
+#include "http_read.hpp"
 #include "log.hpp"
+#include "security_headers.hpp"
 #include "server_context.hpp"
 #include "websocket_session.hpp"
 
@@ -56,28 +58,24 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   void do_read() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(limits::max_http_header_bytes));
-    parser_->body_limit(limits::max_http_body_bytes);
+    limit_request(*parser_);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream) return do_close();
-    if (ec == http::error::header_limit) return send_error(431, "headers_too_large", "The request headers are too large.");
-    if (ec == http::error::body_limit) return send_error(413, "body_too_large", "The request body is too large.");
-    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
-      return do_close();
+    if (ec) {
+      if (auto res = read_error_response(ec)) return send_error(std::move(*res));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+          ec == net::error::eof || ec == net::error::connection_reset) {
+        return do_close();
+      }
+      return fail(ec, "read");
     }
-    if (ec && ec.category() == beast::error_code(http::error::bad_target).category()) {
-      return send_error(400, "bad_request", "The request could not be parsed.");
-    }
-    if (ec) return fail(ec, "read");
 
     auto& req = parser_->get();
-    http_request r = to_request(req);
+    http_request r = to_request(req, address_, is_tls_stream<Stream>);
     keep_alive_ = req.keep_alive();
     head_ = req.method() == http::verb::head;
 
@@ -100,42 +98,23 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     });
   }
 
-  http_request to_request(const http::request<http::string_body>& req) const {
-    http_request r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    auto field = [&](http::field f) { return std::string(req[f]); };
-    r.host = field(http::field::host);
-    r.has_origin = req.find(http::field::origin) != req.end();
-    r.origin = field(http::field::origin);
-    r.cookie = field(http::field::cookie);
-    r.authorization = field(http::field::authorization);
-    r.if_none_match = field(http::field::if_none_match);
-    r.if_modified_since = field(http::field::if_modified_since);
-    r.accept_encoding = field(http::field::accept_encoding);
-    r.body = req.body();
-    r.address = address_;
-    r.tls = is_tls_stream<Stream>;
-    return r;
-  }
-
-  void send_error(unsigned status, const char* code, const char* message) {
+  /** Answers a request that could not be read, then closes. */
+  void send_error(http_response res) {
     keep_alive_ = false;
     head_ = false;
-    log::warn("http", "addr=" + address_ + " status=" + std::to_string(status));
-    send(json_error(status, code, message));
+    log::warn("http", "addr=" + address_ + " status=" + std::to_string(res.status));
+    send(std::move(res));
   }
 
   template <class Body>
   void decorate(http::response<Body>& msg, const http_response& res, bool keep_alive) const {
     msg.set(http::field::server, "chatroom-server");
-    msg.set("X-Content-Type-Options", "nosniff");
-    msg.set("Referrer-Policy", "same-origin");
     for (const auto& [name, value] : res.headers) msg.set(name, value);
     msg.keep_alive(keep_alive);
   }
 
   void send(http_response res) {
+    add_security_headers(res, is_tls_stream<Stream>);
     const bool keep_alive = keep_alive_ && !res.close && !ctx_.shutting_down.load();
     const auto status = static_cast<http::status>(res.status);
     std::optional<http::message_generator> out;
@@ -207,7 +186,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   Stream stream_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_{limits::max_http_read_buffer_bytes};  // a chunk header cannot grow it without bound
   server_context& ctx_;
   std::string address_;
   std::optional<http::request_parser<http::string_body>> parser_;

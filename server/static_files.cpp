@@ -269,6 +269,9 @@ http_response static_files::serve(const http_request& r) const {
   res.set("Last-Modified", http_date(st.st_mtim.tv_sec));
   res.set("Cache-Control", cache_control(mime));
   if (may_gzip) res.set("Vary", "Accept-Encoding");
+  if (mime.rfind("text/html", 0) == 0) {
+    res.set("Content-Security-Policy", page_csp(page_code(*path, size, mtime_ns), r.host));
+  }
   if (is_not_modified(r, etag, st.st_mtim.tv_sec)) {
     res.status = 304;
     res.headers.erase(res.headers.begin());  // no Content-Type on a 304
@@ -307,6 +310,21 @@ std::shared_ptr<const std::string> static_files::compressed(const std::string& p
   gz_cache_[path] = gz_entry{size, mtime_ns, result};
   gz_bytes_ += add;
   return result;
+}
+
+inline_code static_files::page_code(const std::string& path, std::uint64_t size, std::int64_t mtime_ns) const {
+  {
+    std::lock_guard lock(mu_);
+    const auto it = page_cache_.find(path);
+    if (it != page_cache_.end() && it->second.size == size && it->second.mtime_ns == mtime_ns) return it->second.code;
+  }
+  // A page is small; a huge one gets no inline code allowed at all.
+  std::string html;
+  inline_code code;
+  if (size <= 1024 * 1024 && read_file(path, html) && html.size() == size) code = find_inline_code(html);
+  std::lock_guard lock(mu_);
+  page_cache_[path] = page_entry{size, mtime_ns, code};
+  return code;
 }
 
 std::optional<http_response> serve_avatar(const http_request& r, std::string_view file) {

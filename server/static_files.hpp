@@ -1,9 +1,11 @@
 // Static files of the web client and the embedded avatars: safe path
 // resolution (nothing outside the web root, ever), MIME types, ETag and
-// Last-Modified with 304s, Cache-Control, and gzip for big compressible files.
+// Last-Modified with 304s, Cache-Control, gzip for big compressible files, and
+// each HTML page's Content-Security-Policy (its inline code, by hash).
 #pragma once
 
 #include "http_types.hpp"
+#include "security_headers.hpp"
 
 #include <cstdint>
 #include <ctime>
@@ -53,7 +55,8 @@ class static_files {
   bool available() const { return !root_real_.empty(); }
   const std::string& root() const { return root_real_; }
 
-  /** 200 (file or gzip), 304, or 404 for GET/HEAD of `r.target`. */
+  /** 200 (file or gzip), 304, or 404 for GET/HEAD of `r.target`. An HTML
+   *  page carries its Content-Security-Policy (see page_csp()). */
   http_response serve(const http_request& r) const;
 
  private:
@@ -62,13 +65,21 @@ class static_files {
     std::int64_t mtime_ns = 0;
     std::shared_ptr<const std::string> gz;  ///< null: compression did not help
   };
+  struct page_entry {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    inline_code code;
+  };
   std::shared_ptr<const std::string> compressed(const std::string& path, std::uint64_t size,
                                                 std::int64_t mtime_ns) const;
+  /** The inline code of the HTML page at `path`, cached while the file is unchanged. */
+  inline_code page_code(const std::string& path, std::uint64_t size, std::int64_t mtime_ns) const;
 
   std::string root_real_;
   mutable std::mutex mu_;
   mutable std::map<std::string, gz_entry> gz_cache_;
   mutable std::size_t gz_bytes_ = 0;
+  mutable std::map<std::string, page_entry> page_cache_;
 };
 
 /** The embedded avatar picture named `file` ("user1.png"), if any. */

@@ -49,6 +49,9 @@ inline constexpr int ws_idle_timeout_s = 60;
 /// HTTP: header and body limits and the time allowed to send a request.
 inline constexpr std::size_t max_http_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_http_body_bytes = 16 * 1024;
+/// Most bytes of a request held unparsed at once (a chunk header with its
+/// extensions must fit); past it the request gets 400.
+inline constexpr std::size_t max_http_read_buffer_bytes = max_http_header_bytes + max_http_body_bytes;
 inline constexpr int http_read_timeout_s = 15;
 /// Time allowed to send one response (big files to slow clients included).
 inline constexpr int http_write_timeout_s = 120;
