@@ -2,8 +2,14 @@
 option(CHATROOM_WITH_SERVER "Build the Beast server (slow to compile) in the native tree" ON)
 option(CHATROOM_WITH_BENCH "Build the benchmark tools (load generator, reference peers) in the native tree (default: as CHATROOM_WITH_SERVER)" ${CHATROOM_WITH_SERVER})
 option(CHATROOM_SANITIZE "Build native targets with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(CHATROOM_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only; every target gets coverage instrumentation)" OFF)
 set(CHATROOM_WASM_DIR "" CACHE PATH
     "Build tree of the wasm preset; when set, the native tree's ctest also runs the wasm suites and the end-to-end tests")
+set(CHATROOM_ASAN_DIR "" CACHE PATH
+    "Build tree of the native-asan preset; when set, the native tree's ctest also runs its suites (label asan) and fuzzers (labels fuzz, fuzz-long)")
+if(CHATROOM_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "CHATROOM_FUZZ needs clang (libFuzzer): configure with the native-asan preset")
+endif()
 
 # chatroom_target_defaults(<target>): warnings and, when enabled, sanitizers.
 function(chatroom_target_defaults target)
@@ -11,6 +17,12 @@ function(chatroom_target_defaults target)
   if(CHATROOM_SANITIZE AND NOT EMSCRIPTEN)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  get_target_property(_type ${target} TYPE)
+  if(CHATROOM_FUZZ AND NOT EMSCRIPTEN AND _type STREQUAL "STATIC_LIBRARY")
+    # Coverage for libFuzzer in the libraries the fuzz targets link; the
+    # sanitizer runtime supplies its hooks to the other programs of the tree.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
   if(EMSCRIPTEN)
     # C++ exceptions work inside the module (nlohmann/json, std::) instead of aborting it.
