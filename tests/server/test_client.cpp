@@ -5,11 +5,15 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <deque>
+#include <optional>
 #include <stdexcept>
 
 namespace chat::test {
@@ -48,11 +52,37 @@ http_reply to_reply(http_ns::response<http_ns::string_body>& res) {
   return r;
 }
 
-http_reply exchange(tcp::socket& socket, net::io_context& ioc, const std::string& method, const std::string& target,
+using tls_socket = beast::ssl_stream<tcp::socket>;
+
+/** A TLS client context that accepts any certificate (the tests' are self-signed). */
+net::ssl::context& client_tls() {
+  static net::ssl::context ctx = [] {
+    net::ssl::context c(net::ssl::context::tls_client);
+    c.set_verify_mode(net::ssl::verify_none);
+    return c;
+  }();
+  return ctx;
+}
+
+/** Completes a TLS client handshake on a connected stream. */
+void tls_handshake(tls_socket& stream, net::io_context& ioc) {
+  bool done = false;
+  beast::error_code ec;
+  stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code e) {
+    ec = e;
+    done = true;
+  });
+  if (!run_until(ioc, done, 10s)) throw std::runtime_error("tls handshake timed out");
+  if (ec) throw std::runtime_error("tls handshake: " + ec.message());
+}
+
+template <class Stream>
+http_reply exchange(Stream& socket, net::io_context& ioc, const std::string& method, const std::string& target,
                     const headers& h, const std::string& body, bool keep_alive, beast::flat_buffer& buffer) {
   http_ns::request<http_ns::string_body> req{http_ns::string_to_verb(method), target, 11};
   if (req.method() == http_ns::verb::unknown) req.method_string(method);
-  req.set(http_ns::field::host, "127.0.0.1:" + std::to_string(socket.remote_endpoint().port()));
+  req.set(http_ns::field::host,
+          "127.0.0.1:" + std::to_string(beast::get_lowest_layer(socket).remote_endpoint().port()));
   for (const auto& [k, v] : h) req.set(k, v);
   req.body() = body;
   if (!body.empty() || method == "POST") req.prepare_payload();
@@ -90,6 +120,16 @@ http_reply http(std::uint16_t port, const std::string& method, const std::string
   socket.connect(local(port));
   beast::flat_buffer buffer;
   return exchange(socket, ioc, method, target, h, body, false, buffer);
+}
+
+http_reply https(std::uint16_t port, const std::string& method, const std::string& target, const headers& h,
+                 const std::string& body) {
+  net::io_context ioc;
+  tls_socket stream(ioc, client_tls());
+  stream.next_layer().connect(local(port));
+  tls_handshake(stream, ioc);
+  beast::flat_buffer buffer;
+  return exchange(stream, ioc, method, target, h, body, false, buffer);
 }
 
 http_reply http_raw(std::uint16_t port, const std::string& raw) {
@@ -167,76 +207,93 @@ unsigned upgrade_status(std::uint16_t port, const std::string& target, const hea
 
 struct ws_client::impl {
   net::io_context ioc;
-  websocket::stream<tcp::socket> ws{ioc};
+  std::optional<websocket::stream<tcp::socket>> plain;
+  std::optional<websocket::stream<tls_socket>> secure;
   beast::flat_buffer buffer;
   std::deque<std::string> inbox;
   bool reading = false;
   bool is_closed = false;
   std::uint16_t code = 0;
 
+  /** Calls `f` with the WebSocket stream, plain or TLS. */
+  template <class F>
+  decltype(auto) with(F&& f) {
+    if (secure) return f(*secure);
+    return f(*plain);
+  }
+
   void start_read() {
     reading = true;
-    ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
-      if (ec) {
-        is_closed = true;
-        if (ec == websocket::error::closed) code = ws.reason().code;
-        return;
-      }
-      inbox.push_back(beast::buffers_to_string(buffer.data()));
-      buffer.consume(buffer.size());
-      start_read();
+    with([this](auto& ws) {
+      ws.async_read(buffer, [this, &ws](beast::error_code ec, std::size_t) {
+        if (ec) {
+          is_closed = true;
+          if (ec == websocket::error::closed) code = ws.reason().code;
+          return;
+        }
+        inbox.push_back(beast::buffers_to_string(buffer.data()));
+        buffer.consume(buffer.size());
+        start_read();
+      });
     });
+  }
+
+  void write(const std::string& data, bool text) {
+    bool done = false;
+    beast::error_code ec;
+    with([&](auto& ws) {
+      ws.text(text);
+      ws.async_write(net::buffer(data), [&](beast::error_code e, std::size_t) {
+        ec = e;
+        done = true;
+      });
+    });
+    if (!run_until(ioc, done, 10s)) throw std::runtime_error("websocket write timed out");
+    with([](auto& ws) { ws.text(true); });
+    if (ec) throw std::runtime_error("websocket write: " + ec.message());
   }
 };
 
 ws_client::ws_client(std::uint16_t port, const std::string& target, const std::string& token, const headers& h,
-                     bool small_receive_buffer)
+                     bool small_receive_buffer, bool tls)
     : impl_(std::make_unique<impl>()) {
-  auto& s = impl_->ws.next_layer();
-  s.open(tcp::v4());
-  if (small_receive_buffer) s.set_option(net::socket_base::receive_buffer_size(4096));
-  s.connect(local(port));
-  impl_->ws.set_option(websocket::stream_base::decorator([token, h](websocket::request_type& req) {
-    if (!token.empty()) req.set(http_ns::field::cookie, "session=" + token);
-    for (const auto& [k, v] : h) req.set(k, v);
-  }));
-  impl_->ws.read_message_max(64 * 1024 * 1024);
+  auto& m = *impl_;
+  if (tls) {
+    m.secure.emplace(m.ioc, client_tls());
+  } else {
+    m.plain.emplace(m.ioc);
+  }
+  m.with([&](auto& ws) {
+    auto& s = beast::get_lowest_layer(ws);
+    s.open(tcp::v4());
+    if (small_receive_buffer) s.set_option(net::socket_base::receive_buffer_size(4096));
+    s.connect(local(port));
+    if constexpr (!std::is_same_v<std::decay_t<decltype(ws)>, websocket::stream<tcp::socket>>) {
+      tls_handshake(ws.next_layer(), m.ioc);
+    }
+    ws.set_option(websocket::stream_base::decorator([token, h](websocket::request_type& req) {
+      if (!token.empty()) req.set(http_ns::field::cookie, "session=" + token);
+      for (const auto& [k, v] : h) req.set(k, v);
+    }));
+    ws.read_message_max(64 * 1024 * 1024);
+  });
   bool done = false;
   beast::error_code ec;
-  impl_->ws.async_handshake("127.0.0.1:" + std::to_string(port), target, [&](beast::error_code e) {
-    ec = e;
-    done = true;
+  m.with([&](auto& ws) {
+    ws.async_handshake("127.0.0.1:" + std::to_string(port), target, [&](beast::error_code e) {
+      ec = e;
+      done = true;
+    });
   });
-  if (!run_until(impl_->ioc, done, 10s)) throw std::runtime_error("websocket handshake timed out");
+  if (!run_until(m.ioc, done, 10s)) throw std::runtime_error("websocket handshake timed out");
   if (ec) throw std::runtime_error("websocket handshake: " + ec.message());
 }
 
 ws_client::~ws_client() = default;
 
-void ws_client::send_text(const std::string& text) {
-  bool done = false;
-  beast::error_code ec;
-  impl_->ws.text(true);
-  impl_->ws.async_write(net::buffer(text), [&](beast::error_code e, std::size_t) {
-    ec = e;
-    done = true;
-  });
-  if (!run_until(impl_->ioc, done, 10s)) throw std::runtime_error("websocket write timed out");
-  if (ec) throw std::runtime_error("websocket write: " + ec.message());
-}
+void ws_client::send_text(const std::string& text) { impl_->write(text, true); }
 
-void ws_client::send_binary(const std::string& data) {
-  bool done = false;
-  beast::error_code ec;
-  impl_->ws.binary(true);
-  impl_->ws.async_write(net::buffer(data), [&](beast::error_code e, std::size_t) {
-    ec = e;
-    done = true;
-  });
-  if (!run_until(impl_->ioc, done, 10s)) throw std::runtime_error("websocket write timed out");
-  impl_->ws.text(true);
-  if (ec) throw std::runtime_error("websocket write: " + ec.message());
-}
+void ws_client::send_binary(const std::string& data) { impl_->write(data, false); }
 
 std::optional<std::string> ws_client::read(std::chrono::milliseconds timeout) {
   auto& m = *impl_;
@@ -276,7 +333,7 @@ void ws_client::close() {
   auto& m = *impl_;
   if (m.is_closed) return;
   bool done = false;
-  m.ws.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
+  m.with([&](auto& ws) { ws.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; }); });
   run_until(m.ioc, done, 5s);
 }
 

@@ -36,6 +36,10 @@ http_reply http(std::uint16_t port, const std::string& method, const std::string
 /** Sends `raw` bytes as the whole request and parses whatever response comes back. */
 http_reply http_raw(std::uint16_t port, const std::string& raw);
 
+/** Like http(), over TLS (the server's certificate is not verified: tests use self-signed ones). */
+http_reply https(std::uint16_t port, const std::string& method, const std::string& target, const headers& h = {},
+                 const std::string& body = {});
+
 /** A keep-alive HTTP connection for several requests in a row. */
 class http_connection {
  public:
@@ -57,9 +61,10 @@ class ws_client {
  public:
   /** Connects and completes the upgrade (throws if refused). `target` is the
    *  path and query; `token` (if any) goes in a session cookie. A small
-   *  receive buffer makes a non-reading client fill up quickly. */
+   *  receive buffer makes a non-reading client fill up quickly. With `tls`
+   *  it speaks wss (the certificate is not verified). */
   ws_client(std::uint16_t port, const std::string& target, const std::string& token = {}, const headers& h = {},
-            bool small_receive_buffer = false);
+            bool small_receive_buffer = false, bool tls = false);
   ~ws_client();
 
   void send_text(const std::string& text);

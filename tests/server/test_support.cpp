@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 namespace chat::test {
 
 temp_dir::temp_dir() {
@@ -72,12 +74,54 @@ std::string server_binary() {
 #endif
 }
 
+void make_self_signed_cert(const std::filesystem::path& cert, const std::filesystem::path& key) {
+  const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+                          "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" + key.string() +
+                          "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
+}
+
+process_usage usage_of(int pid) {
+  process_usage u;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) u.rss_kb = std::stol(line.substr(6));
+  }
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    ++u.fds;
+    std::error_code link_ec;
+    if (std::filesystem::read_symlink(it->path(), link_ec).string().rfind("socket:", 0) == 0) ++u.sockets;
+  }
+  return u;
+}
+
 std::uint16_t port_of(const std::string& line) {
   const auto colon = line.rfind(':');
   return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
 }
 
-child_process::child_process(const std::vector<std::string>& args, const std::string& stdin_text) {
+child_process::child_process(const std::vector<std::string>& args, const std::string& stdin_text,
+                             const std::vector<std::string>& env) {
+  // The child's environment is built before fork (nothing allocates after it).
+  std::vector<std::string> env_copy = env;
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view inherited(*e);
+    const auto name = inherited.substr(0, inherited.find('=') + 1);
+    bool replaced = false;
+    for (const auto& x : env) replaced = replaced || x.rfind(name, 0) == 0;
+    if (!replaced) envp.push_back(*e);
+  }
+  for (auto& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> copy = args;
+  std::string bin = server_binary();
+  std::vector<char*> argv;
+  argv.push_back(bin.data());
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out[2];
   int in[2];
   if (::pipe(out) != 0 || ::pipe(in) != 0) throw std::runtime_error("pipe failed");
@@ -93,13 +137,7 @@ child_process::child_process(const std::vector<std::string>& args, const std::st
     ::close(out[1]);
     ::close(in[0]);
     ::close(in[1]);
-    std::vector<char*> argv;
-    std::string bin = server_binary();
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
+    ::execve(bin.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -54,11 +54,14 @@ class test_server {
 };
 
 /** The chatroom-server binary as a child process; its stdout is a pipe,
- *  stderr goes to a file. */
+ *  stderr goes to a file. `env` sets NAME=VALUE entries in its environment. */
 class child_process {
  public:
-  explicit child_process(const std::vector<std::string>& args, const std::string& stdin_text = {});
+  explicit child_process(const std::vector<std::string>& args, const std::string& stdin_text = {},
+                         const std::vector<std::string>& env = {});
   ~child_process();
+
+  int pid() const { return pid_; }
 
   /** The next stdout line within the deadline. */
   std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(20));
@@ -78,6 +81,17 @@ class child_process {
 
 /** Path of the built chatroom-server binary. */
 std::string server_binary();
+
+/** Writes a fresh self-signed certificate for 127.0.0.1 and its key (PEM), made by `openssl req`. */
+void make_self_signed_cert(const std::filesystem::path& cert, const std::filesystem::path& key);
+
+/** What /proc says about a process: resident memory, open descriptors, and how many of them are sockets. */
+struct process_usage {
+  long rss_kb = 0;
+  int fds = 0;
+  int sockets = 0;
+};
+process_usage usage_of(int pid);
 
 /** The port in a "listening on http://127.0.0.1:PORT" line. */
 std::uint16_t port_of(const std::string& listening_line);
