@@ -26,6 +26,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -209,10 +210,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.eager(true);
     boost::beast::error_code ec;
     std::size_t used = 0;
+    // As http_session's bounded read buffer: the parser sees at most that many
+    // unparsed bytes; needing more than that is buffer_overflow.
     while (!parser.is_done()) {
-      const auto n = parser.put(boost::asio::buffer(rest.data() + used, rest.size() - used), ec);
+      const std::size_t window = std::min(rest.size() - used, chat::limits::max_http_read_buffer_bytes);
+      const auto n = parser.put(boost::asio::buffer(rest.data() + used, window), ec);
       used += n;
-      if (ec == http::error::need_more) ec = {};
+      if (ec == http::error::need_more) {
+        ec = {};
+        if (n == 0 && window == chat::limits::max_http_read_buffer_bytes) {
+          ec = http::error::buffer_overflow;
+          FUZZ_CHECK(read_error_response(ec).has_value(), "a full read buffer must be answered");
+        }
+      }
       if (ec) break;
       if (n == 0 || used == rest.size()) {
         if (!parser.is_done()) parser.put_eof(ec);

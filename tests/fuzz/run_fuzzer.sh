@@ -16,10 +16,9 @@ if [ ! -x "$bin" ]; then
   exit 1
 fi
 mkdir -p "$work/$name/corpus" "$work/$name/artifacts"
-set -- -artifact_prefix="$work/$name/artifacts/" -timeout=10 -rss_limit_mb=2560 -max_len=16384
-[ -f "$dict" ] && set -- "$@" -dict="$dict"
+set -- -artifact_prefix="$work/$name/artifacts/" -timeout=10 -rss_limit_mb=2560
 
-# Replay: each file once, in the order found; any crash fails here.
+# Replay: each file once, whole (regression inputs may be longer than -max_len); any crash fails here.
 replay=$(find "$seeds" "$regressions" -type f 2>/dev/null | sort)
 if [ -n "$replay" ]; then
   echo "[fuzz] $name: replaying $(echo "$replay" | wc -l) seed and regression inputs"
@@ -28,6 +27,8 @@ if [ -n "$replay" ]; then
 fi
 
 echo "[fuzz] $name: fuzzing for $seconds s"
+set -- "$@" -max_len=16384
+[ -f "$dict" ] && set -- "$@" -dict="$dict"
 if ! "$bin" "$@" -max_total_time="$seconds" -print_final_stats=1 "$work/$name/corpus" "$seeds" \
        >"$work/$name/fuzz.log" 2>&1; then
   tail -n 60 "$work/$name/fuzz.log"

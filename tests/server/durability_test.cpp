@@ -13,6 +13,7 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -29,14 +30,14 @@ struct sender_log {
   std::vector<json> seen;                 ///< every message frame, in arrival order
   std::vector<std::string> sent;          ///< client_ids, in sending order
   std::set<std::string> acked;            ///< client_ids whose echo arrived
-  std::atomic<int> acks{0};
   bool cut_off = false;                   ///< the socket died under it (the kill), not the cap
 };
 
 std::int64_t id_of(const json& m) { return m.at("id").get<std::int64_t>(); }
 
-/** Sends as fast as echoes come back (8 in flight) until the socket dies or `cap` messages. */
-void run_sender(ws_client& ws, sender_log& log, int cap) {
+/** Sends as fast as echoes come back (8 in flight) until the socket dies or
+ *  `cap` messages; `on_ack` runs after each acknowledgement. */
+void run_sender(ws_client& ws, sender_log& log, int cap, const std::function<void()>& on_ack) {
   int next = 0;
   std::set<std::string> pending;
   try {
@@ -56,7 +57,7 @@ void run_sender(ws_client& ws, sender_log& log, int cap) {
       const std::string cid = j.value("client_id", "");
       if (pending.erase(cid) == 1) {
         log.acked.insert(cid);
-        ++log.acks;
+        on_ack();
       }
       log.seen.push_back(std::move(j));
     }
@@ -94,19 +95,18 @@ TEST_CASE("SIGKILL while senders are active loses nothing anyone saw, and resume
       clients.push_back(join_v1(port, log->token));
       logs.push_back(std::move(log));
     }
+    // The kill comes from the senders themselves, mid-stream: at the 60th
+    // acknowledgement, while each still has most of its 300 messages to send.
+    std::atomic<int> acks{0};
+    const auto kill_at_60 = [&] {
+      if (++acks == 60) p.signal(SIGKILL);
+    };
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < logs.size(); ++i) {
-      threads.emplace_back([&, i] { run_sender(*clients[i].ws, *logs[i], 300); });
+      threads.emplace_back([&, i] { run_sender(*clients[i].ws, *logs[i], 300, kill_at_60); });
     }
-    // Kill in the middle of the stream.
-    const bool mid = wait_for([&] {
-      int total = 0;
-      for (const auto& l : logs) total += l->acks;
-      return total >= 60;
-    }, 30s);
-    p.signal(SIGKILL);
     for (auto& t : threads) t.join();
-    REQUIRE(mid);
+    REQUIRE(acks >= 60);
     REQUIRE(p.wait() == 128 + SIGKILL);
     bool active = false;
     std::size_t in_flight = 0;
