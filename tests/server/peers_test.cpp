@@ -53,7 +53,7 @@ process_usage settled(int pid, std::chrono::milliseconds timeout = 30s) {
 
 }  // namespace
 
-TEST_CASE("slow, half-open and vanished peers are cut off; memory and descriptors return to baseline",
+TEST_CASE("slow, half-open and vanished peers are cut off, and memory and descriptors return to baseline",
           "[peers][process]") {
   temp_dir d;
   std::filesystem::create_directories(d / "web");

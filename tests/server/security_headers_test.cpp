@@ -66,7 +66,7 @@ TEST_CASE("the real client shell's inline code is covered by its policy", "[head
   CHECK(code.scripts.size() + code.styles.size() >= 1);
 }
 
-TEST_CASE("every response carries the security headers; pages get their own policy", "[headers][http]") {
+TEST_CASE("every response carries the security headers, and pages get their own policy", "[headers][http]") {
   test_server s;
   write_file(s.web_root() / "page.html", "<!doctype html><script>var x=1;</script><p>page</p>\n");
   const auto port = s.port();
