@@ -15,6 +15,22 @@ namespace chat::web {
 namespace {
 
 constexpr const char* session_ended_text = "Your session has ended. Please log in again.";
+constexpr const char* logout_untold_text =
+    "You are logged out on this device, but the server could not be reached to end your session.";
+constexpr const char* logout_retried_text = " It will be ended the next time the Chat Room opens.";
+
+/** A string member of a JSON object, or "" (no exceptions on saved data of the wrong shape). */
+std::string str_field(const nlohmann::json& o, const char* key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/** The "messages" array of a saved outbox, or null when there is none. */
+const nlohmann::json* saved_messages(const nlohmann::json& j) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find("messages");
+  return it != j.end() && it->is_array() ? &*it : nullptr;
+}
 
 std::string refusal_text(const ErrorFrame& f) {
   if (f.code == "too_long") return "Too long: a message can have at most 4000 characters.";
@@ -56,10 +72,11 @@ std::vector<Command> ChatClient::take_commands() {
   return out;
 }
 
-std::uint64_t ChatClient::http(HttpKind kind, std::string method, std::string path, std::string body) {
+std::uint64_t ChatClient::http(HttpKind kind, std::string method, std::string path, std::string body,
+                               bool keepalive) {
   const std::uint64_t id = next_http_id_++;
   in_flight_[id] = InFlight{kind, epoch_};
-  emit(cmd::Http{HttpRequest{id, kind, std::move(method), std::move(path), std::move(body)}});
+  emit(cmd::Http{HttpRequest{id, kind, std::move(method), std::move(path), std::move(body), keepalive}});
   return id;
 }
 
@@ -88,6 +105,7 @@ void ChatClient::finish(std::int64_t now) {
     }
   }
   if (me_retry_at_) consider(*me_retry_at_);
+  if (page_ == Page::logging_out && logout_request_ != 0) consider(logout_deadline_);
   if (!notice_.empty()) consider(notice_until_);
   if (wake && *wake != last_wake_) {
     last_wake_ = *wake;
@@ -105,8 +123,18 @@ void ChatClient::finish(std::int64_t now) {
 
 void ChatClient::start(std::int64_t now) {
   page_ = Page::starting;
-  http(HttpKind::me, "GET", "/api/me");
+  ask_session();
   finish(now);
+}
+
+void ChatClient::ask_session() {
+  // A logout the server never confirmed (the page went away while logging out,
+  // or the server could not be reached): end that session first.
+  if (store_ && store_->get(logout_key)) {
+    logout_request_ = http(HttpKind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
+  } else {
+    http(HttpKind::me, "GET", "/api/me");
+  }
 }
 
 void ChatClient::submit_login(std::string_view username, std::string_view password, std::int64_t now) {
@@ -133,9 +161,49 @@ int ChatClient::login_blocked_s(std::int64_t now) const {
 
 void ChatClient::logout(std::int64_t now) {
   if (page_ != Page::chat) return;
-  http(HttpKind::logout, "POST", "/api/logout");
+  // Noted first: whatever happens to this page from here on, the next load ends the session.
+  if (store_) {
+    store_->set(logout_key, "1");
+    store_->remove(outbox_key(me_.username));
+  }
   end_session("");
+  page_ = Page::logging_out;
+  abandoned_logout_ = 0;
+  logout_request_ = http(HttpKind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
+  logout_deadline_ = now + opt_.logout_timeout_ms;
   finish(now);
+}
+
+void ChatClient::logout_done(bool told) {
+  if (told && store_) store_->remove(logout_key);
+  page_ = Page::login;
+  // With a store the next page load ends the session (ask_session); without one, nothing will.
+  login_error_ = told ? "" : store_ ? std::string(logout_untold_text) + logout_retried_text : logout_untold_text;
+}
+
+void ChatClient::on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t now) {
+  // 2xx: the session is gone; 401: there was none (the server deletes an expired one too).
+  const bool told = (r.status >= 200 && r.status < 300) || r.status == 401;
+  if (id != logout_request_) {
+    // The answer the logging-out page stopped waiting for: the session did end after all.
+    if (id == abandoned_logout_ && told) {
+      abandoned_logout_ = 0;
+      if (store_) store_->remove(logout_key);
+      if (page_ == Page::login && login_error_.rfind(logout_untold_text, 0) == 0) login_error_.clear();
+    }
+    return;
+  }
+  logout_request_ = 0;
+  if (page_ == Page::logging_out) {
+    logout_done(told);
+  } else if (page_ == Page::starting) {  // the logout left over from before this page load
+    if (r.status == 0 || r.status >= 500) {
+      me_retry_at_ = now + me_backoff_.next_delay(random01());
+      return;
+    }
+    if (store_) store_->remove(logout_key);
+    http(HttpKind::me, "GET", "/api/me");
+  }
 }
 
 void ChatClient::enter_chat(const User& me, std::int64_t now) {
@@ -146,6 +214,7 @@ void ChatClient::enter_chat(const User& me, std::int64_t now) {
   me_retry_at_.reset();
   employees_requested_ = true;
   http(HttpKind::employees, "GET", "/api/employees");
+  restore_outbox(now);
   open_socket(now);
 }
 
@@ -174,6 +243,7 @@ void ChatClient::end_session(std::string why) {
   unread_baseline_.reset();
   at_bottom_ = true;
   notice_.clear();
+  stored_ids_.clear();
 }
 
 void ChatClient::on_http(const HttpResponse& r, std::int64_t now) {
@@ -183,6 +253,8 @@ void ChatClient::on_http(const HttpResponse& r, std::int64_t now) {
   in_flight_.erase(it);
   if (f.kind == HttpKind::login) {
     on_login(r, now);
+  } else if (f.kind == HttpKind::logout) {
+    on_logout(r, r.id, now);
   } else if (f.epoch == epoch_) {
     if (f.kind == HttpKind::me) on_me(r, now);
     if (f.kind == HttpKind::employees) on_employees(r);
@@ -220,6 +292,9 @@ void ChatClient::on_login(const HttpResponse& r, std::int64_t now) {
       const auto u = j.is_object() ? j.find("user") : j.end();
       if (u != j.end()) {
         if (auto user = decode_user(u->dump())) {
+          // A new session replaces the one an unconfirmed logout was about.
+          if (store_) store_->remove(logout_key);
+          abandoned_logout_ = 0;
           ++epoch_;
           enter_chat(*user, now);
           return;
@@ -373,11 +448,19 @@ void ChatClient::tick(std::int64_t now) {
         changed = true;
       }
     }
-    if (changed) log_.touch();
+    if (changed) {
+      log_.touch();
+      save_outbox();
+    }
   }
   if (me_retry_at_ && now >= *me_retry_at_ && page_ == Page::starting) {
     me_retry_at_.reset();
-    http(HttpKind::me, "GET", "/api/me");
+    ask_session();
+  }
+  if (page_ == Page::logging_out && logout_request_ != 0 && now >= logout_deadline_) {
+    abandoned_logout_ = logout_request_;
+    logout_request_ = 0;
+    logout_done(false);
   }
   finish(now);
 }
@@ -543,7 +626,9 @@ void ChatClient::load_older(std::int64_t now) {
 }
 
 void ChatClient::confirm_own(const ChatMessage& m) {
-  if (!m.client_id.empty() && !me_.username.empty() && m.username == me_.username) log_.confirm(m.client_id);
+  if (!m.client_id.empty() && !me_.username.empty() && m.username == me_.username && log_.confirm(m.client_id)) {
+    save_outbox();
+  }
 }
 
 void ChatClient::count_new(const ChatMessage& m, std::int64_t now) {
@@ -573,6 +658,7 @@ void ChatClient::learn_user(const std::string& username, std::int64_t now) {
 void ChatClient::on_error(const ErrorFrame& f, std::int64_t now) {
   if (!f.client_id.empty() && log_.find_local(f.client_id) != nullptr) {
     log_.fail(f.client_id, refusal_text(f));
+    save_outbox();
     return;
   }
   set_notice(f.message.empty() ? "The server refused a request (" + f.code + ")." : f.message, now);
@@ -591,6 +677,7 @@ SendVerdict ChatClient::send_message(std::string_view text, std::int64_t now) {
   }
   const std::string client_id = "c-" + client_id_prefix_ + "-" + std::to_string(++client_seq_);
   log_.add_local(std::string(check.text), client_id, me_.username, now);
+  save_outbox();
   if (connection_ == Connection::live) send_entry(*log_.find_local(client_id), now);
   finish(now);
   return SendVerdict::sent;
@@ -604,9 +691,70 @@ void ChatClient::retry(std::string_view client_id, std::int64_t now) {
   e->sent_at = -1;
   if (connection_ == Connection::live) send_entry(*e, now);
   log_.touch();
+  save_outbox();
   finish(now);
 }
 
-void ChatClient::discard(std::string_view client_id) { log_.remove_local(client_id); }
+void ChatClient::discard(std::string_view client_id) {
+  if (log_.remove_local(client_id)) save_outbox();
+}
+
+// ---------------------------------------------------------------- the saved outbox
+
+void ChatClient::restore_outbox(std::int64_t now) {
+  stored_ids_.clear();
+  if (store_ == nullptr || me_.username.empty()) return;
+  const auto saved = store_->get(outbox_key(me_.username));
+  if (!saved) return;
+  const auto j = nlohmann::json::parse(*saved, nullptr, false);
+  const nlohmann::json* messages = saved_messages(j);
+  if (messages == nullptr) return;
+  for (const auto& m : *messages) {
+    if (!m.is_object()) continue;
+    const std::string client_id = str_field(m, "client_id");
+    if (!is_valid_client_id(client_id) || log_.find_local(client_id) != nullptr) continue;
+    const std::string text = str_field(m, "text");
+    const BodyCheck check = check_message_body(text);
+    if (check.status != BodyStatus::ok) continue;
+    const auto t = m.find("time");
+    const std::int64_t time = t != m.end() && t->is_number_integer() ? t->get<std::int64_t>() : now;
+    log_.add_local(std::string(check.text), client_id, me_.username, time);
+    stored_ids_.insert(client_id);
+    if (str_field(m, "state") == "failed") {
+      const std::string error = str_field(m, "error");
+      log_.fail(client_id, error.empty() ? "This message was not sent." : error);
+    }
+    // A pending one waits (sent_at -1) and goes with the next welcome, with its client_id.
+  }
+}
+
+void ChatClient::save_outbox() {
+  if (store_ == nullptr || me_.username.empty()) return;
+  const std::string key = outbox_key(me_.username);
+  nlohmann::json messages = nlohmann::json::array();
+  // What another tab of this user saved stays; what this page saved is replaced by what it holds now.
+  if (const auto saved = store_->get(key)) {
+    const auto j = nlohmann::json::parse(*saved, nullptr, false);
+    if (const nlohmann::json* theirs = saved_messages(j)) {
+      for (const auto& m : *theirs) {
+        if (m.is_object() && stored_ids_.count(str_field(m, "client_id")) == 0) messages.push_back(m);
+      }
+    }
+  }
+  for (const Entry& e : log_.outbox()) {
+    stored_ids_.insert(e.client_id);
+    messages.push_back({{"client_id", e.client_id},
+                        {"text", e.text},
+                        {"time", e.time},
+                        {"state", e.delivery == Delivery::failed ? "failed" : "pending"},
+                        {"error", e.error}});
+  }
+  if (messages.empty()) {
+    store_->remove(key);
+  } else {
+    const nlohmann::json j = {{"v", 1}, {"messages", std::move(messages)}};
+    store_->set(key, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
 
 }  // namespace chat::web

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "client_commands.hpp"
+#include "local_store.hpp"
 #include "message_log.hpp"
 #include "reconnect_backoff.hpp"
 
@@ -16,14 +17,16 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace chat::web {
 
-/** Which page is up: checking the session, the login form, or the chat room. */
-enum class Page { starting, login, chat };
+/** Which page is up: checking the session, the login form, the chat room, or
+ *  waiting for the server to confirm a logout. */
+enum class Page { starting, login, chat, logging_out };
 
 /** The WebSocket as people see it. `waiting` = closed, the next attempt is scheduled. */
 enum class Connection { offline, connecting, live, waiting };
@@ -39,6 +42,7 @@ struct ClientOptions {
   std::int64_t connect_timeout_ms = 10000;  ///< open + welcome must arrive within this
   std::int64_t ack_timeout_ms = 15000;      ///< a sent message must be echoed within this
   std::int64_t notice_ms = 6000;            ///< how long a notice stays up
+  std::int64_t logout_timeout_ms = 5000;    ///< the logging-out page waits this long for the server
   std::int64_t history_page = 50;
   std::int64_t gap_page = 200;
   std::string title = "Chat Room";
@@ -50,10 +54,23 @@ class ChatClient {
 
   ChatClient(Random random, MessageLog::UtcOffset utc_offset, ClientOptions options = {});
 
+  /** Where the outbox and an unconfirmed logout are kept across page loads
+   *  (null: nowhere, they live as long as the client). Set before start(). */
+  void set_store(LocalStore* store) { store_ = store; }
+
+  /** The store keys the client uses. */
+  static std::string outbox_key(std::string_view username) { return "outbox." + std::string(username); }
+  static constexpr const char* logout_key = "logout_pending";
+
   // ------------------------------------------------------------------ events
-  /** Page load: asks the server whether the session cookie is still good. */
+  /** Page load: asks the server whether the session cookie is still good
+   *  (after ending first the session of a logout the server never confirmed). */
   void start(std::int64_t now);
   void submit_login(std::string_view username, std::string_view password, std::int64_t now);
+  /** Closes the socket, forgets the conversation (and the saved outbox) and
+   *  posts /api/logout; the page says "logging out" until the server answers
+   *  or logout_timeout_ms passes, then shows the login page (with a note when
+   *  the server could not be told: the next page load tells it). */
   void logout(std::int64_t now);
   void on_http(const HttpResponse& response, std::int64_t now);
   void on_socket_open(std::int64_t now);
@@ -142,7 +159,8 @@ class ChatClient {
   };
 
   double random01();
-  std::uint64_t http(HttpKind kind, std::string method, std::string path, std::string body = {});
+  std::uint64_t http(HttpKind kind, std::string method, std::string path, std::string body = {},
+                     bool keepalive = false);
   void emit(Command c) { commands_.push_back(std::move(c)); }
   void finish(std::int64_t now);
 
@@ -154,7 +172,10 @@ class ChatClient {
   void send_entry(Entry& e, std::int64_t now);
   void set_notice(std::string text, std::int64_t now);
 
+  void ask_session();
   void on_me(const HttpResponse& r, std::int64_t now);
+  void on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t now);
+  void logout_done(bool told);
   void on_login(const HttpResponse& r, std::int64_t now);
   void on_employees(const HttpResponse& r);
 
@@ -167,6 +188,12 @@ class ChatClient {
   void count_new(const ChatMessage& m, std::int64_t now);
   void learn_user(const std::string& username, std::int64_t now);
   void request_gap_page();
+
+  // The outbox in the store, per user: restored when the chat room opens,
+  // rewritten whenever an unconfirmed message is added, confirmed, failed,
+  // retried or discarded.
+  void restore_outbox(std::int64_t now);
+  void save_outbox();
 
   Random random_;
   ClientOptions opt_;
@@ -220,6 +247,12 @@ class ChatClient {
 
   std::string client_id_prefix_;
   std::uint64_t client_seq_ = 0;
+
+  LocalStore* store_ = nullptr;
+  std::set<std::string, std::less<>> stored_ids_;  // client_ids this page put in (or took from) the store
+  std::uint64_t logout_request_ = 0;    // the POST /api/logout being waited for
+  std::uint64_t abandoned_logout_ = 0;  // the one the logging-out page stopped waiting for
+  std::int64_t logout_deadline_ = 0;
 
   std::string last_title_;
   std::int64_t last_wake_ = -1;

@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string method;  ///< "GET" or "POST"
   std::string path;
   std::string body;  ///< JSON, empty for GET
+  bool keepalive = false;  ///< the request outlives the page (a reload or close does not cancel it)
   friend bool operator==(const HttpRequest&, const HttpRequest&) = default;
 };
 

@@ -14,7 +14,7 @@ extern "C" {
 // js/transport.js
 char* chatroom_ws_url(const char* path);
 void chatroom_http(chat::web::BrowserTransport* self, unsigned id, const char* method, const char* path,
-                   const char* body);
+                   const char* body, int keepalive);
 int chatroom_utc_offset_minutes(double epoch_ms);
 
 /** fetch() finished (status 0: no answer). Called from js/transport.js. */
@@ -103,7 +103,8 @@ void BrowserTransport::close_socket(int code, const std::string& reason) {
 }
 
 void BrowserTransport::http(const HttpRequest& r) {
-  chatroom_http(this, static_cast<unsigned>(r.id), r.method.c_str(), r.path.c_str(), r.body.c_str());
+  chatroom_http(this, static_cast<unsigned>(r.id), r.method.c_str(), r.path.c_str(), r.body.c_str(),
+                r.keepalive ? 1 : 0);
 }
 
 void BrowserTransport::deliver_http(std::uint64_t id, int status, const char* body, int retry_after) {

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +50,24 @@ T one(const std::vector<Command>& cs) {
   return v.front();
 }
 
+/** The browser's localStorage as a map: one per browser, shared by its pages (and reloads). */
+struct MemoryStore final : LocalStore {
+  std::map<std::string, std::string> data;
+  std::optional<std::string> get(const std::string& key) const override {
+    const auto it = data.find(key);
+    return it == data.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  void set(const std::string& key, const std::string& value) override { data[key] = value; }
+  void remove(const std::string& key) override { data.erase(key); }
+  bool has(const std::string& key) const { return data.count(key) > 0; }
+};
+
 /** A client with a controllable clock and dice, and the commands it produced. */
 struct Harness {
+  Harness() = default;
+  /** A page of a browser whose storage is `store` (a second Harness on it is a reload). */
+  explicit Harness(MemoryStore& store, std::uint64_t seed = 0) : dice(seed) { client.set_store(&store); }
+
   std::uint64_t dice = 0;  // random01() == 0: every delay is the lower bound
   std::int64_t now = t0;
   ChatClient client{[this] { return dice; }, [](std::int64_t) { return 0; }};
@@ -199,12 +217,18 @@ TEST_CASE("logout revokes the session, closes the socket and forgets the convers
 
   h.client.logout(h.now);
   auto& cs = h.take();
-  CHECK(one<cmd::Http>(cs).request.path == "/api/logout");
+  const auto logout = one<cmd::Http>(cs).request;
+  CHECK(logout.path == "/api/logout");
+  CHECK(logout.method == "POST");
+  CHECK(logout.keepalive);  // a reload does not cancel it
   CHECK(one<cmd::CloseSocket>(cs).code == 1000);
-  CHECK(h.client.page() == Page::login);
+  CHECK(h.client.page() == Page::logging_out);
   CHECK(h.client.log().confirmed().empty());
   CHECK(h.client.online().empty());
   CHECK(h.client.connection() == Connection::offline);
+  h.http(logout, 204);
+  CHECK(h.client.page() == Page::login);
+  CHECK(h.client.login_error().empty());
 
   // A late answer from before the logout changes nothing.
   h.http(employees, 200, encode_users({person("amy")}));
@@ -689,4 +713,334 @@ TEST_CASE("someone the employee list does not know makes the client fetch it aga
   CHECK(all<cmd::Http>(h.take()).empty());  // at most once a minute
   h.http(again, 200, encode_users({person("eric"), person("amy"), person("newbie")}));
   CHECK(h.client.display_name("newbie") == "First newbie");
+}
+
+// ------------------------------------------------------------------ logout, robustly
+
+namespace {
+
+/** A page of `store`'s browser, live as eric. */
+void live_in(Harness& h, const std::vector<ChatMessage>& history = {}) { h.go_live("eric", history); }
+
+HttpRequest logout_request(Harness& h) {
+  h.client.logout(h.now);
+  const auto r = one<cmd::Http>(h.take()).request;
+  REQUIRE(r.path == "/api/logout");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("logging out waits on its own page until the server answered") {
+  MemoryStore store;
+  Harness h(store);
+  live_in(h);
+  const auto r = logout_request(h);
+  CHECK(h.client.page() == Page::logging_out);
+  CHECK(store.has(ChatClient::logout_key));
+  // Nothing else on the way: frames, closes and ticks before the deadline leave the page as it is.
+  h.frame(encode(msg(5, "amy", "late")));
+  h.client.on_socket_close(1006, "", h.now);
+  h.client.tick(h.now + 4'999);
+  CHECK(h.client.page() == Page::logging_out);
+  CHECK(all<cmd::OpenSocket>(h.take()).empty());
+
+  SECTION("204: the login page, and nothing left to do on the next load") {
+    h.http(r, 204);
+    CHECK(h.client.page() == Page::login);
+    CHECK(h.client.login_error().empty());
+    CHECK_FALSE(store.has(ChatClient::logout_key));
+  }
+  SECTION("401: there was no session any more, which is as good") {
+    h.http(r, 401);
+    CHECK(h.client.page() == Page::login);
+    CHECK(h.client.login_error().empty());
+    CHECK_FALSE(store.has(ChatClient::logout_key));
+  }
+}
+
+TEST_CASE("a logout the server could not be told of logs out here with a note; the next page load tells it") {
+  MemoryStore store;
+  Harness h(store);
+  live_in(h);
+  const auto r = logout_request(h);
+  h.http(r, GENERATE(0, 503));  // no answer, or a server error
+  CHECK(h.client.page() == Page::login);
+  CHECK(h.client.login_error() ==
+        "You are logged out on this device, but the server could not be reached to end your session. "
+        "It will be ended the next time the Chat Room opens.");
+  SECTION("without a store (a headless client) the note promises nothing more") {
+    Harness bare;
+    live_in(bare);
+    bare.http(logout_request(bare), 0);
+    CHECK(bare.client.login_error() ==
+          "You are logged out on this device, but the server could not be reached to end your session.");
+  }
+  CHECK(h.client.log().confirmed().empty());
+  CHECK(store.has(ChatClient::logout_key));
+
+  // The next page load (the session cookie is still there) posts the logout before anything else.
+  Harness reload(store);
+  reload.client.start(reload.now);
+  const auto again = one<cmd::Http>(reload.take()).request;
+  CHECK(again.path == "/api/logout");
+  CHECK(again.keepalive);
+  CHECK(reload.client.page() == Page::starting);
+  SECTION("the server is still away: retried with backoff, the session is not asked for meanwhile") {
+    reload.http(again, 0);
+    const auto at = one<cmd::WakeAt>(reload.take()).at_ms;
+    reload.client.tick(at);
+    CHECK(one<cmd::Http>(reload.take()).request.path == "/api/logout");
+    CHECK(reload.client.page() == Page::starting);
+  }
+  SECTION("answered: then the session check, which finds none") {
+    reload.http(again, 204);
+    CHECK_FALSE(store.has(ChatClient::logout_key));
+    const auto me = one<cmd::Http>(reload.take()).request;
+    CHECK(me.path == "/api/me");
+    reload.http(me, 401);
+    CHECK(reload.client.page() == Page::login);
+    CHECK(reload.client.login_error().empty());
+  }
+}
+
+TEST_CASE("a logout the server does not answer in time stops waiting; a late answer still counts") {
+  MemoryStore store;
+  Harness h(store);
+  live_in(h);
+  const auto r = logout_request(h);
+  const auto deadline = one<cmd::WakeAt>(h.last).at_ms;
+  CHECK(deadline == h.now + 5'000);
+  h.client.tick(deadline);
+  CHECK(h.client.page() == Page::login);
+  CHECK_FALSE(h.client.login_error().empty());
+  CHECK(store.has(ChatClient::logout_key));
+
+  h.http(r, 204);  // it got through after all
+  CHECK(h.client.page() == Page::login);
+  CHECK(h.client.login_error().empty());
+  CHECK_FALSE(store.has(ChatClient::logout_key));
+}
+
+TEST_CASE("a reload while logging out ends the session on the next load") {
+  MemoryStore store;
+  Harness h(store);
+  live_in(h);
+  logout_request(h);  // the page goes away before the answer
+  Harness reload(store);
+  reload.client.start(reload.now);
+  CHECK(one<cmd::Http>(reload.take()).request.path == "/api/logout");
+}
+
+TEST_CASE("logging in again replaces the session an unconfirmed logout was about") {
+  MemoryStore store;
+  Harness h(store);
+  live_in(h);
+  h.http(logout_request(h), 0);
+  REQUIRE(store.has(ChatClient::logout_key));
+  h.client.submit_login("eric", "secret", h.now);
+  const auto login = one<cmd::Http>(h.take()).request;
+  h.http(login, 200, R"({"token":"t","user":)" + encode_user(person("eric")) + "}");
+  CHECK(h.client.page() == Page::chat);
+  CHECK_FALSE(store.has(ChatClient::logout_key));
+  Harness reload(store);
+  reload.client.start(reload.now);
+  CHECK(one<cmd::Http>(reload.take()).request.path == "/api/me");  // not logged out by a leftover
+}
+
+// ------------------------------------------------------------------ the saved outbox
+
+namespace {
+
+std::vector<std::string> outbox_texts(const ChatClient& c) {
+  std::vector<std::string> out;
+  for (const auto& e : c.log().outbox()) out.push_back(e.text);
+  return out;
+}
+
+std::string frame_client_id(const std::string& frame) {
+  const auto f = decode_client(frame);
+  REQUIRE(f.ok());
+  return std::get<SendFrame>(f.value()).client_id;
+}
+
+/** Page load with a good cookie up to the open socket (no welcome yet). */
+void load_until_open(Harness& h, const std::string& me = "eric") {
+  h.client.start(h.now);
+  h.http(one<cmd::Http>(h.take()).request, 200, encode_user(person(me)));
+  h.take();
+  h.client.on_socket_open(h.now);
+}
+
+}  // namespace
+
+TEST_CASE("messages typed offline survive a reload and go after the welcome with their client_id") {
+  MemoryStore store;
+  Harness h(store, 1);
+  live_in(h, {msg(1, "amy", "hi")});
+  h.client.on_socket_close(1006, "", h.now);
+  h.now += 2'000;
+  h.client.send_message("first", h.now);
+  h.client.send_message("second", h.now);
+  const auto cid1 = h.client.log().outbox()[0].client_id;
+  const auto cid2 = h.client.log().outbox()[1].client_id;
+  const auto typed_at = h.client.log().outbox()[0].time;
+  REQUIRE(store.has(ChatClient::outbox_key("eric")));
+
+  Harness reload(store, 2);  // another page: its own client_id prefix
+  reload.now = h.now + 60'000;
+  load_until_open(reload);
+  // Before any welcome, the restored messages are there, pending, as they were typed.
+  CHECK(outbox_texts(reload.client) == std::vector<std::string>{"first", "second"});
+  for (const auto& e : reload.client.log().outbox()) {
+    CHECK(e.delivery == Delivery::pending);
+    CHECK(e.sent_at == -1);
+    CHECK(e.username == "eric");
+  }
+  CHECK(reload.client.log().outbox()[0].time == typed_at);
+  CHECK(reload.sent().empty());
+
+  reload.welcome("eric", 1);
+  const auto frames = reload.sent();
+  REQUIRE(frames.size() == 2);
+  CHECK(frame_client_id(frames[0]) == cid1);
+  CHECK(frame_client_id(frames[1]) == cid2);
+
+  // A new message of the reloaded page does not take a restored client_id.
+  reload.client.send_message("third", reload.now);
+  const auto cid3 = reload.client.log().outbox()[2].client_id;
+  CHECK(cid3 != cid1);
+  CHECK(cid3 != cid2);
+
+  reload.frame(encode(HistoryFrame{{msg(1, "amy", "hi")}, false, std::nullopt}));
+  reload.frame(encode(ChatMessage{2, "eric", "first", t0, cid1}));
+  CHECK(store.has(ChatClient::outbox_key("eric")));
+  reload.frame(encode(ChatMessage{3, "eric", "second", t0, cid2}));
+  reload.frame(encode(ChatMessage{4, "eric", "third", t0, cid3}));
+  CHECK(reload.client.log().outbox().empty());
+  CHECK(reload.client.log().confirmed().size() == 4);
+  CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));  // confirmed: nothing left to keep
+}
+
+TEST_CASE("a saved message the server had stored is confirmed by the history, shown once") {
+  MemoryStore store;
+  Harness h(store, 1);
+  live_in(h);
+  h.client.send_message("maybe stored", h.now);  // sent, then the page went away before the echo
+  const auto cid = h.client.log().outbox()[0].client_id;
+
+  Harness reload(store, 2);
+  load_until_open(reload);
+  reload.welcome("eric", 7);
+  CHECK(reload.sent().size() == 1);  // resent: the server answers it with the original
+  reload.frame(encode(HistoryFrame{{ChatMessage{7, "eric", "maybe stored", t0, cid}}, false, std::nullopt}));
+  reload.frame(encode(ChatMessage{7, "eric", "maybe stored", t0, cid}));
+  CHECK(reload.client.log().outbox().empty());
+  CHECK(reload.client.log().confirmed().size() == 1);
+  CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
+}
+
+TEST_CASE("a failed message is kept as failed, with its reason, and can be retried after a reload") {
+  MemoryStore store;
+  Harness h(store, 1);
+  live_in(h);
+  h.client.send_message("spam", h.now);
+  const auto cid = h.client.log().outbox()[0].client_id;
+  h.frame(encode(ErrorFrame{"rate_limited", "slow down", cid}));
+
+  Harness reload(store, 2);
+  load_until_open(reload);
+  REQUIRE(reload.client.log().outbox().size() == 1);
+  CHECK(reload.client.log().outbox()[0].delivery == Delivery::failed);
+  CHECK(reload.client.log().outbox()[0].error == "Too many messages at once. Wait a moment, then retry.");
+  reload.welcome("eric", 0);
+  CHECK(reload.sent().empty());  // a failed one waits for the user
+  reload.client.retry(cid, reload.now);
+  CHECK(frame_client_id(reload.sent().at(0)) == cid);
+  SECTION("discarded instead: gone from the store too") {
+    reload.client.discard(cid);
+    CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
+  }
+  SECTION("confirmed") {
+    reload.frame(encode(ChatMessage{3, "eric", "spam", t0, cid}));
+    CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
+  }
+}
+
+TEST_CASE("the saved outbox belongs to its user and goes with their logout") {
+  MemoryStore store;
+  Harness h(store, 1);
+  live_in(h);
+  h.client.on_socket_close(1006, "", h.now);
+  h.client.send_message("eric's", h.now);
+
+  SECTION("another user of this browser does not get it") {
+    Harness amy(store, 2);
+    load_until_open(amy, "amy");
+    CHECK(amy.client.log().outbox().empty());
+    CHECK(store.has(ChatClient::outbox_key("eric")));
+  }
+  SECTION("logging out forgets it") {
+    h.client.logout(h.now);
+    CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
+    Harness reload(store, 2);
+    reload.client.start(reload.now);
+    reload.http(one<cmd::Http>(reload.take()).request, 204);  // the logout, answered on this load
+    reload.http(one<cmd::Http>(reload.take()).request, 200, encode_user(person("eric")));
+    CHECK(reload.client.log().outbox().empty());
+  }
+  SECTION("a session that ended by itself keeps it for the next login") {
+    h.client.tick(h.now + 1'000);
+    h.take();
+    h.client.on_socket_open(h.now);
+    h.client.on_socket_close(4401, "unauthorized", h.now);
+    REQUIRE(h.client.page() == Page::login);
+    CHECK(h.client.log().outbox().empty());
+    CHECK(store.has(ChatClient::outbox_key("eric")));
+    h.client.submit_login("eric", "secret", h.now);
+    h.http(one<cmd::Http>(h.take()).request, 200, R"({"token":"t","user":)" + encode_user(person("eric")) + "}");
+    CHECK(outbox_texts(h.client) == std::vector<std::string>{"eric's"});
+  }
+}
+
+TEST_CASE("two pages of one user keep each other's saved messages") {
+  MemoryStore store;
+  Harness a(store, 1), b(store, 2);
+  live_in(a);
+  live_in(b);
+  a.client.on_socket_close(1006, "", a.now);
+  b.client.on_socket_close(1006, "", b.now);
+  a.client.send_message("from a", a.now);
+  b.client.send_message("from b", b.now);
+  const auto cid_a = a.client.log().outbox()[0].client_id;
+
+  Harness reload(store, 3);
+  load_until_open(reload);
+  CHECK(outbox_texts(reload.client) == std::vector<std::string>{"from a", "from b"});
+
+  // a's message is confirmed in a: b's stays saved.
+  a.client.tick(a.now + 1'000);
+  a.client.on_socket_open(a.now);
+  a.welcome("eric", 0);
+  a.frame(encode(ChatMessage{1, "eric", "from a", t0, cid_a}));
+  Harness later(store, 4);
+  load_until_open(later);
+  CHECK(outbox_texts(later.client) == std::vector<std::string>{"from b"});
+}
+
+TEST_CASE("saved data of the wrong shape is left out, not trusted") {
+  MemoryStore store;
+  const std::string key = ChatClient::outbox_key("eric");
+  SECTION("not JSON") { store.data[key] = "{not json"; }
+  SECTION("not an object") { store.data[key] = "[1,2,3]"; }
+  SECTION("messages of the wrong types") {
+    store.data[key] = R"({"v":1,"messages":[7,{"client_id":5,"text":"x"},{"client_id":"ok-1","text":["x"]},)"
+                      R"({"client_id":"bad id with spaces","text":"x"},{"client_id":"ok-2","text":"   "},)"
+                      R"({"client_id":"ok-3","text":"fine","time":"noon"}]})";
+  }
+  Harness h(store);
+  load_until_open(h);
+  const auto texts = outbox_texts(h.client);
+  CHECK((texts.empty() || texts == std::vector<std::string>{"fine"}));
+  if (!texts.empty()) CHECK(h.client.log().outbox()[0].time == h.now);  // no usable time: now
 }

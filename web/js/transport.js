@@ -27,9 +27,11 @@ mergeInto(LibraryManager.library, {
   },
 
   chatroom_http__deps: ['$ChatroomNet', 'malloc', 'free'],
-  chatroom_http: function(self, id, method, path, body) {
+  chatroom_http: function(self, id, method, path, body, keepalive) {
     var url = new URL(UTF8ToString(path), ChatroomNet.base()).href;
     var init = {method: UTF8ToString(method), credentials: 'same-origin', cache: 'no-store', headers: {}};
+    // A keepalive request (the logout) is finished by the browser even if the page reloads or closes.
+    if (keepalive) init.keepalive = true;
     var text = UTF8ToString(body);
     if (text.length > 0) {
       init.body = text;
