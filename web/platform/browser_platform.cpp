@@ -2,6 +2,7 @@
 #include "platform/browser_platform.hpp"
 
 #include "platform/dom_layer.hpp"
+#include "platform/input_seq.hpp"
 
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
@@ -147,6 +148,7 @@ bool BrowserPlatform::page_visible() const {
 
 void BrowserPlatform::mouse_move(float x, float y) {
   Event e;
+  e.seq = note_input();
   e.type = Event::Type::pos;
   e.x = x;
   e.y = y;
@@ -161,6 +163,7 @@ void BrowserPlatform::mouse_move(float x, float y) {
 bool BrowserPlatform::mouse_button(int button, bool down, float x, float y) {
   mouse_move(x, y);
   Event e;
+  e.seq = note_input();
   e.type = Event::Type::button;
   e.code = button;
   e.down = down;
@@ -170,6 +173,7 @@ bool BrowserPlatform::mouse_button(int button, bool down, float x, float y) {
 }
 
 void BrowserPlatform::wheel(float dy) {
+  note_input();  // taken by the next frame
   scroll_ += dy;
   momentum_ = 0;
 }
@@ -181,6 +185,7 @@ void BrowserPlatform::click(int button, float x, float y) {
 }
 
 void BrowserPlatform::touch_start(long id, float x, float y) {
+  note_input();
   if (touch_.id != -1) return;  // one finger drives; others are ignored
   const double now = emscripten_get_now();
   hover_after_momentum_ = false;
@@ -190,6 +195,7 @@ void BrowserPlatform::touch_start(long id, float x, float y) {
 }
 
 void BrowserPlatform::touch_move(long id, float x, float y) {
+  note_input();
   if (id != touch_.id) return;
   const double now = emscripten_get_now();
   const float dy = y - touch_.y;
@@ -206,6 +212,7 @@ void BrowserPlatform::touch_move(long id, float x, float y) {
 }
 
 void BrowserPlatform::touch_end(long id, bool cancelled) {
+  note_input();
   if (id != touch_.id) return;
   if (!cancelled && !touch_.dragging && !touch_.long_pressed) {
     if (!dom_.keeps_focus_at(touch_.x, touch_.y)) dom_.blur_all();  // a tap elsewhere closes the keyboard
@@ -219,8 +226,10 @@ void BrowserPlatform::touch_end(long id, bool cancelled) {
 }
 
 bool BrowserPlatform::key(int code, bool down, bool ctrl, bool shift, bool alt, bool super) {
+  const std::uint64_t seq = note_input();
   if (code <= 0 || code >= 512) return EM_FALSE;
   Event e;
+  e.seq = seq;
   e.type = Event::Type::key;
   e.code = code;
   e.down = down;
@@ -239,6 +248,7 @@ bool BrowserPlatform::key(int code, bool down, bool ctrl, bool shift, bool alt, 
 
 void BrowserPlatform::lost_focus() {
   Event e;
+  e.seq = note_input();
   e.type = Event::Type::reset;
   queue_.push_back(e);
 }
@@ -250,7 +260,16 @@ bool BrowserPlatform::busy() const {
 float BrowserPlatform::take_scroll() {
   const float s = scroll_;
   scroll_ = 0;
+  took_scroll_ = s != 0;
   return s;
+}
+
+bool BrowserPlatform::scrolling() const {
+  return touch_.id != -1 || momentum_ != 0 || scroll_ != 0 || took_scroll_;
+}
+
+std::uint64_t BrowserPlatform::first_queued_input() const {
+  return queue_.empty() ? UINT64_MAX : queue_.front().seq;
 }
 
 void BrowserPlatform::feed(ImGuiIO& io) {

@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
@@ -37,6 +38,11 @@ class BrowserPlatform {
   bool busy() const;
   /** Pixels to scroll the content under the pointer (wheel, touch drag, momentum). */
   float take_scroll();
+  /** A finger is down, the list glides, or the last frame scrolled (its effect shows in the next). */
+  bool scrolling() const;
+  /** The number (platform/input_seq.hpp) of the oldest input still queued for a later frame,
+   *  or UINT64_MAX when every input received has been fed. */
+  std::uint64_t first_queued_input() const;
 
   void set_cursor(ImGuiMouseCursor cursor);
   void set_title(const std::string& title);
@@ -61,6 +67,7 @@ class BrowserPlatform {
  private:
   struct Event {
     enum class Type { pos, button, key, reset } type = Type::pos;
+    std::uint64_t seq = 0;  // its number in the input sequence
     float x = 0, y = 0;
     int code = 0;  // button or key
     bool down = false;
@@ -83,6 +90,7 @@ class BrowserPlatform {
   bool hover_after_momentum_ = false;  // the finger's position stays hovered while the list glides
   double last_feed_ = 0;
   float scroll_ = 0;
+  bool took_scroll_ = false;
   float width_ = 0, height_ = 0, dpr_ = 1, left_ = 0, top_ = 0;
   int fb_w_ = 0, fb_h_ = 0;
   ImGuiMouseCursor cursor_ = -2;

@@ -2,6 +2,8 @@
 // js/platform.js when, and only when, something about them changed.
 #include "platform/dom_layer.hpp"
 
+#include "platform/input_seq.hpp"
+
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
@@ -141,12 +143,24 @@ bool DomLayer::keeps_focus_at(float x, float y) const {
   return false;
 }
 
+void DomLayer::on_submit(const std::string& name) {
+  note_input();
+  submits_[name] = activity_ = true;
+}
+
+void DomLayer::on_activate(const std::string& name) {
+  note_input();
+  activations_[name] = activity_ = true;
+}
+
 void DomLayer::on_input(const std::string& name, std::string value) {
+  note_input();
   values_[name] = std::move(value);
   activity_ = true;
 }
 
 void DomLayer::on_focus(const std::string& name, bool focused) {
+  note_input();
   if (focused) {
     focused_ = name;
   } else if (focused_ == name) {

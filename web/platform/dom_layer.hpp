@@ -71,10 +71,11 @@ class DomLayer {
   bool keeps_focus_at(float x, float y) const;
   void keep_focus(const Rect& r) { keep_focus_.push_back(r); }
 
-  // From js/platform.js, through the exported C functions.
+  // From js/platform.js, through the exported C functions. Each (but on_height)
+  // is an input event (platform/input_seq.hpp).
   void on_input(const std::string& name, std::string value);
-  void on_submit(const std::string& name) { submits_[name] = activity_ = true; }
-  void on_activate(const std::string& name) { activations_[name] = activity_ = true; }
+  void on_submit(const std::string& name);
+  void on_activate(const std::string& name);
   void on_focus(const std::string& name, bool focused);
   void on_height(const std::string& name, float h) { heights_[name] = h; }
 
