@@ -5,7 +5,9 @@
 #include "chat_session.hpp"
 #include "platform/assets.hpp"
 #include "platform/browser_platform.hpp"
+#include "platform/browser_storage.hpp"
 #include "platform/dom_layer.hpp"
+#include "platform/input_seq.hpp"
 #include "transport_browser.hpp"
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
@@ -17,6 +19,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -30,6 +33,7 @@ struct Program {
   DomLayer& dom = dom_layer();
   BrowserPlatform platform{dom};
   BrowserTransport transport;
+  BrowserStorage storage;
   std::random_device entropy;
   std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
   ChatClient client{[this] { return rng(); }, local_utc_offset_minutes};
@@ -43,6 +47,13 @@ struct Program {
   int settle_frames = 0;   // frames still drawn after a change, so hover and layout settle
   double redraw_at = 0;
   double last_frame = 0;
+
+  // For the test hook: frames drawn, and how far the input sequence has been
+  // handled. An input counts as done once the frame that consumed it and one
+  // more frame were drawn (a scroll set in one frame shows in the next).
+  std::uint64_t frames = 0;
+  std::uint64_t consumed = 0;    // by the last frame drawn
+  std::uint64_t input_done = 0;  // consumed by an earlier frame, and a frame drawn since
 };
 
 Program* program = nullptr;
@@ -72,6 +83,7 @@ void frame() {
     if (ui::font_scale_for(p.platform.dpr()) != p.font_scale) build_fonts(p);
   }
   if (p.dom.take_activity() || p.app.take_loaded() || p.platform.busy()) p.dirty = true;
+  if (input_seq() > p.input_done) p.dirty = true;  // input not yet handled and shown
   if (p.dirty) p.settle_frames = 3;
   if (p.settle_frames == 0 && (p.redraw_at <= 0 || now < p.redraw_at)) return;
   p.dirty = false;
@@ -82,6 +94,7 @@ void frame() {
   io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
   io.DeltaTime = static_cast<float>(std::clamp((now - p.last_frame) / 1000.0, 0.001, 0.1));
   p.last_frame = now;
+  const std::uint64_t seen = input_seq();  // what arrives while this frame runs is the next frame's
   p.platform.feed(io);
 
   ImGui_ImplOpenGL3_NewFrame();
@@ -95,6 +108,12 @@ void frame() {
   glClearColor(0.965f, 0.965f, 0.969f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  ++p.frames;
+  p.input_done = p.consumed;
+  const std::uint64_t queued = p.platform.first_queued_input();  // one transition per frame: some may wait
+  p.consumed = std::max(p.consumed, std::min(seen, queued == UINT64_MAX ? seen : queued - 1));
+  p.app.drawn(p.frames, p.input_done);
 }
 
 void font_loaded(std::vector<unsigned char>& into, std::vector<unsigned char> bytes) {
@@ -130,6 +149,7 @@ int main() {
   ui::apply_style();
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
+  p.client.set_store(&p.storage);  // the outbox and an unconfirmed logout outlive the page
   p.session.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
   p.session.on_change = [&p] { p.dirty = true; };
   p.platform.on_visibility = [&p](bool visible) {

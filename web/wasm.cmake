@@ -40,6 +40,7 @@ add_executable(chatroom
   main.cpp
   platform/assets.cpp
   platform/browser_platform.cpp
+  platform/browser_storage.cpp
   platform/dom_layer.cpp
   ui/app.cpp
   ui/chat_view.cpp

@@ -251,6 +251,22 @@ mergeInto(LibraryManager.library, {
     }).catch(fail);
   },
 
+  // localStorage for the client's LocalStore (platform/browser_storage.cpp), keys
+  // prefixed "chatroom.". It throws where storage is disabled or full: then
+  // nothing is kept.
+  chatroom_storage_get__deps: ['$ChatroomDom'],
+  chatroom_storage_get: function(key) {
+    var v = null;
+    try { v = window.localStorage.getItem('chatroom.' + UTF8ToString(key)); } catch (e) {}
+    return v === null ? 0 : ChatroomDom.str(v);
+  },
+  chatroom_storage_set: function(key, value) {
+    try { window.localStorage.setItem('chatroom.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+  },
+  chatroom_storage_remove: function(key) {
+    try { window.localStorage.removeItem('chatroom.' + UTF8ToString(key)); } catch (e) {}
+  },
+
   chatroom_boot_done: function() {
     var b = document.getElementById('boot');
     if (b) b.remove();

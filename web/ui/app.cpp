@@ -2,6 +2,7 @@
 #include "ui/app.hpp"
 
 #include "platform/browser_platform.hpp"
+#include "platform/input_seq.hpp"
 
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@ const char* page_name(Page p) {
     case Page::starting: return "starting";
     case Page::login: return "login";
     case Page::chat: return "chat";
+    case Page::logging_out: return "logging_out";
   }
   return "";
 }
@@ -71,6 +73,7 @@ double App::frame(std::int64_t now, float scroll_px) {
     case Page::starting: draw_starting(f, screen); break;
     case Page::login: login_.draw(f, screen); break;
     case Page::chat: chat_.draw(f, screen); break;
+    case Page::logging_out: draw_logging_out(f, screen); break;
   }
   ImGui::End();
   dom_.end_frame();
@@ -143,12 +146,16 @@ std::string App::state_json() const {
   j["unread"] = client_.unread();
   j["new_below"] = client_.new_below();
   j["at_bottom"] = chat_.list().at_bottom();
-  j["scroll"] = {{"y", chat_.list().scroll_y()}, {"max", chat_.list().scroll_max()}};
+  j["scroll"] = {{"y", chat_.list().scroll_y()}, {"max", chat_.list().scroll_max()}, {"moving", platform_.scrolling()}};
   j["has_older"] = client_.has_older();
   j["loading_older"] = client_.loading_older();
   j["notice"] = client_.notice();
   j["toast"] = chat_.toast();
   j["focused"] = dom_.focused_name();
+  // Progress, for tests that must know their input was handled before asserting what did not happen.
+  j["frame"] = frames_;
+  j["input_seq"] = input_seq();
+  j["input_done"] = input_done_;
   return dump(j);
 }
 

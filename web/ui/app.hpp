@@ -26,6 +26,12 @@ class App {
    *  when nothing else happens (-1: none). */
   double frame(std::int64_t now, float scroll_px);
 
+  /** The frame loop drew frame number `frame`; input up to `input_done` is handled (test hook). */
+  void drawn(std::uint64_t frame, std::uint64_t input_done) {
+    frames_ = frame;
+    input_done_ = input_done;
+  }
+
   /** A picture finished loading since the last call. */
   bool take_loaded() { return avatars_.take_loaded(); }
 
@@ -46,6 +52,8 @@ class App {
   LoginView login_;
   ChatView chat_;
   std::int64_t last_now_ = 0;
+  std::uint64_t frames_ = 0;
+  std::uint64_t input_done_ = 0;
 };
 
 }  // namespace chat::web::ui

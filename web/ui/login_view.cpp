@@ -117,14 +117,13 @@ void LoginView::draw(Frame& f, const Rect& screen) {
   was_busy_ = busy;
 }
 
-void draw_starting(Frame& f, const Rect& screen) {
+namespace {
+
+/** The coral bar, a spinner and one line of text in the middle of the page. */
+void draw_waiting(Frame& f, const Rect& screen, const std::string& label) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(vmin(screen), vmax(screen), color::page);
   brand_bar(f, Rect{screen.x, screen.y, screen.w, size::top_bar});
-  const auto retry = f.client.starting_retry_at();
-  const std::string label = retry ? "The server cannot be reached. Retrying in " +
-                                        std::to_string(std::max<std::int64_t>(0, (*retry - f.now + 999) / 1000)) + " s."
-                                  : "Connecting to the chat room…";
   const float wrap = std::min(360.0f, screen.w - 32);
   const ImVec2 ts = text_size(f.fonts.body, label, wrap);
   const float cy = screen.y + screen.h * 0.45f;
@@ -132,5 +131,16 @@ void draw_starting(Frame& f, const Rect& screen) {
   text(dl, f.fonts.body, ImVec2(screen.x + (screen.w - ts.x) * 0.5f, cy), color::muted, label, wrap);
   f.redraw_within(50);
 }
+
+}  // namespace
+
+void draw_starting(Frame& f, const Rect& screen) {
+  const auto retry = f.client.starting_retry_at();
+  draw_waiting(f, screen, retry ? "The server cannot be reached. Retrying in " +
+                                      std::to_string(std::max<std::int64_t>(0, (*retry - f.now + 999) / 1000)) + " s."
+                                : "Connecting to the chat room…");
+}
+
+void draw_logging_out(Frame& f, const Rect& screen) { draw_waiting(f, screen, "Logging out…"); }
 
 }  // namespace chat::web::ui

@@ -1,6 +1,7 @@
 // The login page (username, password, Log in; Enter submits; clear errors for
-// wrong credentials, throttling and an unreachable server) and the short
-// "starting" page shown while the session cookie is checked.
+// wrong credentials, throttling and an unreachable server), the short
+// "starting" page shown while the session cookie is checked, and the
+// "logging out" page shown until the server confirmed a logout.
 #pragma once
 
 #include "ui/widgets.hpp"
@@ -17,6 +18,9 @@ class LoginView {
 
 /** The page shown while /api/me decides between login and the chat room. */
 void draw_starting(Frame& f, const Rect& screen);
+
+/** The page shown while POST /api/logout is on its way. */
+void draw_logging_out(Frame& f, const Rect& screen);
 
 /** The coral bar with the title, as every page has it. */
 void brand_bar(Frame& f, const Rect& bar);
