@@ -72,3 +72,72 @@ export async function say(p, text) {
   await p.keyboard.press('Enter');
   await p.waitForFunction((t) => window.chatroom.state().messages.some((m) => m.text === t && m.state === 'sent'), text);
 }
+
+// ---------------------------------------------------------------- waiting with deadlines
+// Tests wait for what they expect to see, never for a fixed time: poll until it
+// holds, and fail with what was last seen when the deadline passes.
+
+/** What the app shows, or null while the page (re)loads and the hook is not there yet. */
+const stateOrNull = (p) => p.evaluate(() => (window.chatroom ? window.chatroom.state() : null));
+
+/** A short description of a state for failure messages. */
+function summary(s) {
+  if (!s) return 'no state (the page is loading)';
+  const last = s.messages && s.messages.at(-1);
+  return JSON.stringify({
+    page: s.page, connection: s.connection && s.connection.label, login_error: s.login && s.login.error,
+    messages: s.messages && s.messages.length, last: last && { text: last.text.slice(0, 40), state: last.state },
+    composer: s.composer && s.composer.text.slice(0, 40), focused: s.focused, scroll: s.scroll,
+    frame: s.frame, input_seq: s.input_seq, input_done: s.input_done,
+  });
+}
+
+/**
+ * Calls `probe()` until `ok(value)` holds and resolves with that value; throws
+ * after `timeout` ms naming `what` and the last value (or the probe's error).
+ */
+export async function until(probe, ok, what, timeout = 10000, describe = (v) => JSON.stringify(v)) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let last, error = null;
+    try {
+      last = await probe();
+      if (ok(last)) return last;
+    } catch (e) {
+      error = e;  // a page between two documents, for example
+    }
+    if (Date.now() >= deadline) {
+      const seen = error ? `error: ${String(error.message ?? error).split('\n')[0]}` : describe(last);
+      throw new Error(`${what}: not within ${timeout} ms (last seen: ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));  // the polling interval
+  }
+}
+
+/** Waits until `predicate(state())` holds; resolves with that state, or throws naming `what`. */
+export function waitFor(p, predicate, what, timeout = 10000) {
+  return until(() => stateOrNull(p), (s) => s !== null && predicate(s), what, timeout, summary);
+}
+
+/** The number of the newest input the app has received (state().input_seq): take it before acting. */
+export async function inputMark(p) {
+  return (await state(p)).input_seq;
+}
+
+/**
+ * Waits until the app has handled every input it received so far (mouse, keys,
+ * touch, typing) and drawn a frame after: then what that input did, or did not
+ * do, is in state(). With `since` (an inputMark() taken before acting) it first
+ * waits for some input after the mark to arrive. Resolves with the state.
+ */
+export async function inputHandled(p, what = 'the input to be handled', { since = null, timeout = 10000 } = {}) {
+  const arrived = since === null ? await state(p)
+    : await waitFor(p, (s) => s.input_seq > since, `${what} (arriving)`, timeout);
+  return waitFor(p, (s) => s.input_done >= arrived.input_seq, what, timeout);
+}
+
+/** Like inputHandled(), and until the list has stopped moving (a finger lifted, momentum spent). */
+export async function scrollSettled(p, what = 'the scrolling to settle', { timeout = 10000 } = {}) {
+  const { input_seq } = await state(p);
+  return waitFor(p, (s) => s.input_done >= input_seq && !s.scroll.moving, what, timeout);
+}

@@ -5,7 +5,10 @@
 //   node tests/web/browser_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import WebSocket from 'ws';
 import { ChatServer, loginOverHttp } from '../support/server.mjs';
-import { center, click, launchChromium, login as loginAt, newPage as newBrowserPage, openLogin as openLoginAt, say, state } from '../support/browser.mjs';
+import {
+  center, click, inputHandled, inputMark, launchChromium, login as loginAt, newPage as newBrowserPage,
+  openLogin as openLoginAt, say, scrollSettled, state, until, waitFor,
+} from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -24,6 +27,20 @@ function check(ok, what, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
   if (!ok) failures++;
 }
+
+/** A check that waits, with a deadline, for what it expects; a deadline that passes stops the run with the last state. */
+async function expect(p, predicate, what, timeout = 10000) {
+  const s = await waitFor(p, predicate, what, timeout);
+  check(true, what);
+  return s;
+}
+
+/** Whether the server still accepts this session cookie (GET /api/me). */
+async function sessionValid(cookie) {
+  const r = await fetch(`${server.origin}/api/me`, { headers: { Cookie: `session=${cookie}` } });
+  return r.status === 200;
+}
+const sessionCookie = async (p) => (await p.context().cookies()).find((c) => c.name === 'session')?.value;
 
 const newPage = (browser, options = {}) => newBrowserPage(browser, options, {
   permissions: ['clipboard-read', 'clipboard-write'], origin: server.origin,
@@ -56,11 +73,10 @@ async function run(browser) {
   // Login page: focus, Tab order, wrong password, Enter on the focused button.
   const eric = await newPage(browser);
   await openLogin(eric);
-  await eric.waitForTimeout(200);
-  check((await state(eric)).focused === 'login.username', 'the username field has focus on load');
+  await expect(eric, (x) => x.focused === 'login.username', 'the username field has focus on load');
   await eric.keyboard.type('user1');
   await eric.keyboard.press('Tab');
-  check((await state(eric)).focused === 'login.password', 'Tab moves to the password');
+  await expect(eric, (x) => x.focused === 'login.password', 'Tab moves to the password');
   await eric.keyboard.type('not-the-password');
   await eric.keyboard.press('Enter');
   await eric.waitForFunction(() => window.chatroom.state().login.error !== '');
@@ -69,7 +85,7 @@ async function run(browser) {
   check(s.focused === 'login.password', 'the password field is cleared and focused again');
   await eric.keyboard.type('user1');
   await eric.keyboard.press('Tab');
-  check((await state(eric)).focused === 'login.submit', 'Tab reaches the Log in button');
+  await expect(eric, (x) => x.focused === 'login.submit', 'Tab reaches the Log in button');
   await eric.keyboard.press('Enter');
   await eric.waitForFunction(() => window.chatroom.state().connection.state === 'live');
   s = await state(eric);
@@ -100,9 +116,11 @@ async function run(browser) {
   await click(eric, 'composer.text');
   await eric.keyboard.type('   ');
   check(!(await state(eric)).composer.can_send, 'blank text cannot be sent');
+  let mark = await inputMark(eric);
   await click(eric, 'composer.send');
-  await eric.waitForTimeout(200);
-  check((await state(eric)).messages.length === 3, 'the send button does nothing for blank text');
+  s = await inputHandled(eric, 'the click on the send button', { since: mark });
+  check(s.messages.length === 3 && s.composer.text === '   ', 'the send button does nothing for blank text',
+    `${s.messages.length} messages, composer ${JSON.stringify(s.composer.text)}`);
   await eric.keyboard.press('Control+A');
   await eric.keyboard.press('Backspace');
   await eric.keyboard.type('one');
@@ -136,9 +154,9 @@ async function run(browser) {
   // Tab order on the chat page: the top bar comes before the composer.
   await click(eric, 'composer.text');
   await eric.keyboard.press('Shift+Tab');
-  check((await state(eric)).focused === 'topbar.logout', 'Shift+Tab from the composer reaches Log out', (await state(eric)).focused);
+  await expect(eric, (x) => x.focused === 'topbar.logout', 'Shift+Tab from the composer reaches Log out');
   await eric.keyboard.press('Shift+Tab');
-  check((await state(eric)).focused === 'topbar.online', 'then who is online', (await state(eric)).focused);
+  await expect(eric, (x) => x.focused === 'topbar.online', 'then who is online');
   await eric.keyboard.press('Enter');
   await eric.waitForFunction(() => window.chatroom.state().online_open);
   check(true, 'Enter opens the online list');
@@ -150,8 +168,8 @@ async function run(browser) {
   s = await state(eric);
   await click(eric, `message.${s.messages[1].id}`, { button: 'right' });
   await click(eric, 'menu.copy');
-  await eric.waitForTimeout(200);
-  check((await eric.evaluate(() => navigator.clipboard.readText())) === s.messages[1].text, 'copy a message');
+  await until(() => eric.evaluate(() => navigator.clipboard.readText()), (t) => t === s.messages[1].text, 'the copied text in the clipboard');
+  check(true, 'copy a message');
 
   // Unread messages in the title while the tab is hidden.
   const setHidden = (p, hidden) => p.evaluate((h) => {
@@ -172,21 +190,25 @@ async function run(browser) {
   await seed('user3', 120);
   const late = await newPage(browser);
   await login(late, 'user3');
-  await late.waitForTimeout(300);
-  s = await state(late);
-  check(s.messages.length === 50 && s.has_older && s.at_bottom, 'the latest 50 on connect, at the bottom', `${s.messages.length}`);
+  s = await waitFor(late, (x) => x.messages.length > 0 && x.visible.includes(x.messages.at(-1).id), 'the connect history on screen');
+  check(s.messages.length === 50 && s.has_older && s.at_bottom, 'the latest 50 on connect, at the bottom',
+    `${s.messages.length}, has_older ${s.has_older}, at_bottom ${s.at_bottom}`);
   await late.mouse.move(450, 300);
   for (let i = 0; i < 30 && (await state(late)).messages.length < 100; i++) {
+    mark = await inputMark(late);
     await late.mouse.wheel(0, -3000);
-    await late.waitForTimeout(150);
+    await inputHandled(late, 'the wheel', { since: mark });
+    await waitFor(late, (x) => !x.loading_older, 'the older page asked for to arrive');
   }
   s = await state(late);
   check(s.messages.length >= 100 && !s.at_bottom, 'scrolling up loads older pages', `${s.messages.length}`);
   const ids = s.messages.map((m) => m.id);
   check(ids.every((id, i) => i === 0 || id > ids[i - 1]), 'ordered by id, no duplicates');
+  const heightBefore = s.scroll.max;
   await say(amy, 'news while you read');
-  await late.waitForFunction(() => window.chatroom.state().new_below === 1);
-  check(!(await state(late)).at_bottom, 'the list stays where the reader is');
+  // Counted, and laid out by a drawn frame (the list grew): only then can it be seen not to have moved.
+  s = await waitFor(late, (x) => x.new_below === 1 && x.scroll.max > heightBefore, 'the new message counted and laid out');
+  check(!s.at_bottom, 'the list stays where the reader is', `scroll ${s.scroll.y} of ${s.scroll.max}`);
   await click(late, 'list.new_messages');
   await late.waitForFunction(() => window.chatroom.state().at_bottom && window.chatroom.state().new_below === 0);
   check(true, 'the new-messages button goes to the bottom');
@@ -199,9 +221,8 @@ async function run(browser) {
   await click(eric, 'composer.text');
   await eric.keyboard.insertText('typed while offline');
   await eric.keyboard.press('Enter');
-  await eric.waitForTimeout(200);
-  s = await state(eric);
-  check(s.messages.at(-1).state === 'pending', 'a message typed offline is pending');
+  s = await waitFor(eric, (x) => x.messages.some((m) => m.text === 'typed while offline'), 'the message typed offline in the list');
+  check(s.messages.at(-1).text === 'typed while offline' && s.messages.at(-1).state === 'pending', 'a message typed offline is pending');
   await startServer();
   await eric.waitForFunction(() => window.chatroom.state().connection.state === 'live', null, { timeout: 40000 });
   await eric.waitForFunction(() => window.chatroom.state().messages.at(-1).state === 'sent', null, { timeout: 10000 });
@@ -210,12 +231,93 @@ async function run(browser) {
   check(new Set(all).size === all.length && s.messages.filter((m) => m.text === 'typed while offline').length === 1,
     'it is sent on reconnect, once');
 
-  // Logout.
-  await click(eric, 'topbar.logout');
-  await eric.waitForFunction(() => window.chatroom.state().page === 'login');
+  // Offline, then a reload: the message typed offline outlives the page, comes back pending with its
+  // client_id, and is delivered once.
+  const reloaded = 'typed offline, then the page reloaded';
+  await stopServer();
+  await expect(eric, (x) => x.connection.state === 'reconnecting', 'the server is gone again: reconnecting');
+  await click(eric, 'composer.text');
+  await eric.keyboard.insertText(reloaded);
+  await eric.keyboard.press('Enter');
+  s = await waitFor(eric, (x) => x.messages.some((m) => m.text === reloaded && m.state === 'pending'), 'the new message pending');
+  const reloadedId = s.messages.find((m) => m.text === reloaded).client_id;
+  // The server comes back, but this page's chat connections are held (opened, never welcomed) until
+  // the test lets them through: the page reloads while its message has not gone anywhere, and the
+  // restored message can be seen before anything is sent. (The page itself needs the server to reload.)
+  let holdSockets = true;
+  const heldSockets = [];
+  await eric.routeWebSocket(/\/websocket\/chatroom/, (ws) => {
+    if (holdSockets) heldSockets.push(ws);
+    else ws.connectToServer();
+  });
+  await startServer();
   await eric.reload();
-  await eric.waitForFunction(() => window.chatroom && window.chatroom.state() && window.chatroom.state().page === 'login');
-  check(true, 'logout ends the session');
+  await center(eric, `message.${reloadedId}`);  // drawn on the reloaded page
+  s = await state(eric);
+  let copies = s.messages.filter((m) => m.text === reloaded);
+  check(copies.length === 1 && copies[0].state === 'pending' && copies[0].client_id === reloadedId && copies[0].own
+    && s.connection.state !== 'live', 'after the reload the message is back, pending, with its client_id',
+    copies.map((m) => `${m.state} ${m.client_id}`).join(', '));
+  holdSockets = false;
+  for (const ws of heldSockets) await ws.close({ code: 4000, reason: 'released by the test' });
+  s = await waitFor(eric, (x) => x.connection.state === 'live' && x.messages.some((m) => m.text === reloaded && m.state === 'sent'),
+    'the restored message delivered', 40000);
+  copies = s.messages.filter((m) => m.text === reloaded);
+  check(copies.length === 1 && copies[0].client_id === reloadedId, 'it is sent after the welcome with its client_id, once');
+  s = await waitFor(amy, (x) => x.connection.state === 'live' && x.messages.some((m) => m.text === reloaded), 'Amy gets it', 40000);
+  check(s.messages.filter((m) => m.text === reloaded).length === 1, 'Amy sees it once');
+  await eric.reload();
+  s = await waitFor(eric, (x) => x.connection.state === 'live' && x.messages.some((m) => m.text === reloaded), 'live again after one more reload');
+  check(s.messages.filter((m) => m.text === reloaded).length === 1 && s.messages.every((m) => m.state === 'sent'),
+    'one more reload: once, from the server, and nothing left pending');
+
+  // Logout: the page says "logging out" until the server answered; then the session is over.
+  const logoutRoute = '**/api/logout';
+  let heldLogout = null;
+  let cookie = await sessionCookie(eric);
+  await eric.route(logoutRoute, (route) => { heldLogout = route; });
+  await click(eric, 'topbar.logout');
+  await expect(eric, (x) => x.page === 'logging_out', 'Log out shows the logging-out page');
+  await until(async () => heldLogout, Boolean, 'POST /api/logout on its way');
+  s = await inputHandled(eric, 'the click on Log out');
+  check(s.page === 'logging_out', 'it stays there while the server has not answered', s.page);
+  await heldLogout.continue();
+  await eric.unroute(logoutRoute);
+  await expect(eric, (x) => x.page === 'login' && x.login.error === '', 'the answer brings the login page');
+  check(!(await sessionValid(cookie)), 'the session is over on the server');
+  await eric.reload();
+  await expect(eric, (x) => x.page === 'login', 'logout ends the session: a reload shows the login page');
+
+  // A reload while logging out (the answer never reaches the page): the next load still ends the session.
+  await login(eric, 'user1');
+  cookie = await sessionCookie(eric);
+  heldLogout = null;
+  await eric.route(logoutRoute, (route) => {  // the first is held and never answered; later ones go through
+    if (heldLogout) return route.continue();
+    heldLogout = route;
+  });
+  await click(eric, 'topbar.logout');
+  await expect(eric, (x) => x.page === 'logging_out', 'logging out again');
+  await until(async () => heldLogout, Boolean, 'POST /api/logout on its way');
+  await eric.reload();
+  await expect(eric, (x) => x.page === 'login' && x.login.error === '', 'a reload while logging out shows the login page');
+  check(!(await sessionValid(cookie)), 'and that session is over on the server');
+  await heldLogout.abort().catch(() => {});  // the held request never reached the server
+  await eric.unroute(logoutRoute);
+
+  // The server cannot be told: logged out here with a note; the next page load ends the session.
+  await login(eric, 'user1');
+  cookie = await sessionCookie(eric);
+  await eric.route(logoutRoute, (route) => route.abort('connectionrefused'));
+  await click(eric, 'topbar.logout');
+  s = await expect(eric, (x) => x.page === 'login' && x.login.error !== '', 'a logout the server cannot be told of ends at the login page');
+  check(/could not be reached to end your session/.test(s.login.error) && s.me === null && s.messages.length === 0,
+    'with a note, and nothing of the conversation left', s.login.error);
+  check(await sessionValid(cookie), 'the session is still valid on the server meanwhile');
+  await eric.unroute(logoutRoute);
+  await eric.reload();
+  await expect(eric, (x) => x.page === 'login' && x.login.error === '', 'the next page load shows the login page');
+  check(!(await sessionValid(cookie)), 'and has ended that session on the server');
 
   // A phone: layout, tapping the composer focuses it, touch scrolling.
   const phone = await newPage(browser, { viewport: { width: 360, height: 740 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
@@ -227,26 +329,31 @@ async function run(browser) {
   }
   await phone.keyboard.press('Enter');
   await phone.waitForFunction(() => window.chatroom.state().connection.state === 'live');
+  await center(phone, 'composer.send');  // drawn
   const send = await phone.evaluate(() => window.chatroom.rect('composer.send'));
   check(send.x + send.width <= 360 && send.y + send.height <= 740, 'the footer fits a phone');
   let [x, y] = await center(phone, 'composer.text');
   await phone.touchscreen.tap(x, y);
-  check((await state(phone)).composer.focused, 'tapping the composer focuses the text area (the phone keyboard)');
+  await expect(phone, (ps) => ps.composer.focused, 'tapping the composer focuses the text area (the phone keyboard)');
   await phone.keyboard.type('from the phone');
   [x, y] = await center(phone, 'composer.send');
+  mark = await inputMark(phone);
   await phone.touchscreen.tap(x, y);
   await phone.waitForFunction(() => window.chatroom.state().messages.some((m) => m.text === 'from the phone' && m.state === 'sent'));
-  check((await state(phone)).composer.focused, 'the send button keeps the keyboard up');
-  const before = (await state(phone)).scroll.y;
+  s = await inputHandled(phone, 'the tap on send', { since: mark });
+  check(s.composer.focused, 'the send button keeps the keyboard up');
+  const before = s.scroll.y;
+  // A finger drags down 300 px in ten moves, each handled by the app before the next (a move per frame or two).
   const touch = await phone.context().newCDPSession(phone);
   await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 180, y: 250 }] });
   for (let i = 1; i <= 10; i++) {
+    mark = await inputMark(phone);
     await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 180, y: 250 + i * 30 }] });
-    await phone.waitForTimeout(16);
+    await inputHandled(phone, `touch move ${i}`, { since: mark });
   }
   await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await phone.waitForTimeout(600);
-  check((await state(phone)).scroll.y < before - 200, 'a touch drag scrolls the list');
+  s = await scrollSettled(phone, 'the list at rest after the drag');
+  check(s.scroll.y < before - 200, 'a touch drag scrolls the list', `${before} -> ${s.scroll.y}`);
 
   // Throttling (last: it blocks logins from this address for a while).
   const t = await newPage(browser);
@@ -256,8 +363,10 @@ async function run(browser) {
   for (let i = 0; i < 8 && !(await state(t)).login.error.startsWith('Too many'); i++) {
     await click(t, 'login.password');
     await t.keyboard.type(`wrong${i}`);
+    mark = await inputMark(t);
     await t.keyboard.press('Enter');
-    await t.waitForFunction(() => !window.chatroom.state().login.busy);
+    await inputHandled(t, 'Enter in the password field', { since: mark });  // the attempt has started (or was refused)
+    await waitFor(t, (x) => !x.login.busy, 'the login attempt answered');
   }
   s = await state(t);
   check(s.login.error.startsWith('Too many failed attempts') && s.login.blocked_s > 0, 'throttled logins are explained', s.login.error);
