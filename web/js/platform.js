@@ -109,9 +109,22 @@ mergeInto(LibraryManager.library, {
     sync: function(list) {
       var root = ChatroomDom.ensureRoot();
       var seen = {};
+      list.forEach(function(s) { seen[s.name] = true; });
+      // Elements that left the page go first, so that those staying are already
+      // in order and are not moved: an element taken out of the document and put
+      // back loses the focus (the composer lost its caret whenever the banner's
+      // "Retry now" button came or went while reconnecting).
+      Object.keys(ChatroomDom.els).forEach(function(name) {
+        if (!seen[name]) {
+          var el = ChatroomDom.els[name];
+          if (el.value !== undefined) el.value = '';
+          el.remove();
+          delete ChatroomDom.els[name];
+          delete ChatroomDom.specs[name];
+        }
+      });
       var prev = null;
       list.forEach(function(s) {
-        seen[s.name] = true;
         var el = ChatroomDom.els[s.name];
         var created = !el;
         if (created) {
@@ -121,21 +134,17 @@ mergeInto(LibraryManager.library, {
         ChatroomDom.apply(el, s, ChatroomDom.specs[s.name]);
         ChatroomDom.specs[s.name] = s;
         // Document order is the tab order: keep it the order the UI declared.
-        var want = prev ? prev.nextSibling : root.firstChild;
-        if (want !== el) root.insertBefore(el, want);
+        // The focused element stays where it is; the ones before it move to the end.
+        if (el === document.activeElement && el.parentNode === root) {
+          while (el.previousSibling !== prev) root.appendChild(prev ? prev.nextSibling : root.firstChild);
+        } else {
+          var want = prev ? prev.nextSibling : root.firstChild;
+          if (want !== el) root.insertBefore(el, want);
+        }
         prev = el;
         // Focus the first field on desktops; on touch screens that would pop the keyboard up unasked.
         if (created && s.autofocus && window.matchMedia && matchMedia('(pointer: fine)').matches) {
           setTimeout(function() { el.focus(); }, 0);
-        }
-      });
-      Object.keys(ChatroomDom.els).forEach(function(name) {
-        if (!seen[name]) {
-          var el = ChatroomDom.els[name];
-          if (el.value !== undefined) el.value = '';
-          el.remove();
-          delete ChatroomDom.els[name];
-          delete ChatroomDom.specs[name];
         }
       });
     },
