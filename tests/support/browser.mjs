@@ -27,7 +27,8 @@ export const state = (p) => p.evaluate(() => window.chatroom.state());
 
 /** The centre of a widget once it is on screen, in CSS pixels. */
 export async function center(p, name, timeout = 10000) {
-  await p.waitForFunction((n) => window.chatroom.rect(n), name, { timeout });
+  // window.chatroom appears once the app has started (not yet right after a reload).
+  await p.waitForFunction((n) => window.chatroom && window.chatroom.rect(n), name, { timeout });
   const r = await p.evaluate((n) => window.chatroom.rect(n), name);
   return [r.x + r.width / 2, r.y + r.height / 2];
 }

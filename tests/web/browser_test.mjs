@@ -215,10 +215,23 @@ async function run(browser) {
 
   // Offline: queued as pending, sent on reconnect with since=, nothing lost or doubled.
   await stopServer();
-  await eric.waitForFunction(() => window.chatroom.state().connection.state === 'reconnecting');
-  check(/^Reconnecting in \d+ s$/.test((await state(eric)).connection.label), 'the connection state says when it retries',
-    (await state(eric)).connection.label);
+  s = await waitFor(eric, (x) => x.connection.state === 'reconnecting', 'reconnecting after the server stopped');
+  check(/^Reconnecting in \d+ s$/.test(s.connection.label), 'the connection state says when it retries', s.connection.label);
+  // The banner's "Retry now" button leaves the page during each attempt and comes back after it:
+  // the composer keeps the focus (and the caret) through that.
+  await eric.evaluate(() => {
+    window.testRetryGone = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.removedNodes) if (n.dataset && n.dataset.name === 'banner.retry' && !n.isConnected) window.testRetryGone++;
+      }
+    }).observe(document.getElementById('overlay'), { childList: true });
+  });
   await click(eric, 'composer.text');
+  await until(() => eric.evaluate(() => window.testRetryGone), (n) => n >= 1, 'a reconnect attempt (the Retry button gone)', 30000);
+  mark = await inputMark(eric);
+  s = await expect(eric, (x) => x.connection.state === 'reconnecting' && x.input_done >= mark, 'the attempt failed, the banner is back');
+  check(s.focused === 'composer.text' && s.composer.focused, 'the composer keeps the focus while the connection is retried', s.focused);
   await eric.keyboard.insertText('typed while offline');
   await eric.keyboard.press('Enter');
   s = await waitFor(eric, (x) => x.messages.some((m) => m.text === 'typed while offline'), 'the message typed offline in the list');
@@ -343,12 +356,17 @@ async function run(browser) {
   s = await inputHandled(phone, 'the tap on send', { since: mark });
   check(s.composer.focused, 'the send button keeps the keyboard up');
   const before = s.scroll.y;
-  // A finger drags down 300 px in ten moves, each handled by the app before the next (a move per frame or two).
+  // A finger drags down 300 px in ten moves, each handled by the app before the next (a move per frame or
+  // two). The first move follows the touch at once: a finger resting 550 ms is a long press (the menu).
   const touch = await phone.context().newCDPSession(phone);
+  const move = (i) => touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 180, y: 250 + i * 30 }] });
+  mark = await inputMark(phone);
   await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 180, y: 250 }] });
-  for (let i = 1; i <= 10; i++) {
+  await move(1);
+  await inputHandled(phone, 'the touch and its first move', { since: mark });
+  for (let i = 2; i <= 10; i++) {
     mark = await inputMark(phone);
-    await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 180, y: 250 + i * 30 }] });
+    await move(i);
     await inputHandled(phone, `touch move ${i}`, { since: mark });
   }
   await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
