@@ -41,7 +41,13 @@ const char* connection_text(const ChatClient& c) {
 }
 
 const char* page_text(Page p) {
-  return p == Page::chat ? "chat" : p == Page::login ? "login" : "starting";
+  switch (p) {
+    case Page::chat: return "chat";
+    case Page::login: return "login";
+    case Page::logging_out: return "logging_out";
+    case Page::starting: break;
+  }
+  return "starting";
 }
 
 /** A message as the seed's frame names it, plus what the client knows about its delivery. */
