@@ -3,6 +3,7 @@
 // reports) and reads window.chatroom.state(). Starts its own server on port 0
 // with a temporary database; exits 1 on the first failed check.
 //   node tests/web/browser_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
+import net from 'node:net';
 import WebSocket from 'ws';
 import { ChatServer, loginOverHttp } from '../support/server.mjs';
 import {
@@ -48,6 +49,21 @@ const newPage = (browser, options = {}) => newBrowserPage(browser, options, {
 });
 const openLogin = (p) => openLoginAt(p, server.url);
 const login = (p, user, password = user) => loginAt(p, server.url, user, password);
+
+/** Listens on `port` and holds every connection open without a byte of answer (a WebSocket attempt
+ *  stays in CONNECTING); release() resets them and frees the port. */
+async function holdPort(port) {
+  const sockets = new Set();
+  const listener = net.createServer((c) => { sockets.add(c); c.on('error', () => {}); c.on('close', () => sockets.delete(c)); });
+  await new Promise((resolve, reject) => { listener.once('error', reject); listener.listen(port, '127.0.0.1', resolve); });
+  return {
+    async release() {
+      const closed = new Promise((resolve) => listener.close(resolve));
+      for (const c of sockets) c.resetAndDestroy();
+      await closed;
+    },
+  };
+}
 
 /** Posts `count` messages as `user` straight over the WebSocket (history to page through). */
 async function seed(user, count) {
@@ -227,8 +243,15 @@ async function run(browser) {
       }
     }).observe(document.getElementById('overlay'), { childList: true });
   });
+  // Against a closed port an attempt can fail between two drawn frames, so the button would never
+  // leave: the port instead accepts and never answers, which holds the next attempt open until the
+  // test lets it fail.
+  const held = await holdPort(server.port);
   await click(eric, 'composer.text');
   await until(() => eric.evaluate(() => window.testRetryGone), (n) => n >= 1, 'a reconnect attempt (the Retry button gone)', 30000);
+  s = await state(eric);
+  check(s.focused === 'composer.text' && s.composer.focused, 'the composer keeps the focus during the attempt', s.focused);
+  await held.release();
   mark = await inputMark(eric);
   s = await expect(eric, (x) => x.connection.state === 'reconnecting' && x.input_done >= mark, 'the attempt failed, the banner is back');
   check(s.focused === 'composer.text' && s.composer.focused, 'the composer keeps the focus while the connection is retried', s.focused);
