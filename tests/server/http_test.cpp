@@ -170,6 +170,9 @@ TEST_CASE("logs have one line per login and never a password or a token", "[http
     std::lock_guard lock(mu);
     captured += line;
   });
+  struct restore_sink {  // also when a REQUIRE below throws: the sink captures locals of this test
+    ~restore_sink() { chat::server::log::set_sink({}); }
+  } restore;
   std::string token;
   {
     test_server s;
@@ -179,7 +182,7 @@ TEST_CASE("logs have one line per login and never a password or a token", "[http
     REQUIRE(ws.read());
     ws.close();
   }
-  chat::server::log::set_sink({});
+  chat::server::log::set_sink({});  // the server has stopped: nothing logs any more
   CHECK(captured.find("Sup3r-Secret-Pw") == std::string::npos);
   CHECK(captured.find(token) == std::string::npos);
   CHECK(captured.find("login user=user1 addr=127.0.0.1 result=bad_credentials") != std::string::npos);
