@@ -70,8 +70,9 @@ class ws_client {
   void send_text(const std::string& text);
   void send_binary(const std::string& data);
 
-  /** The next text frame, or nullopt if none came within `timeout` or the socket closed. */
-  std::optional<std::string> read(std::chrono::milliseconds timeout = 5000ms);
+  /** The next text frame, or nullopt if none came within `timeout` or the socket closed. The default
+   *  is a deadline for a server round trip on a loaded machine under ASan, not a "nothing came" wait. */
+  std::optional<std::string> read(std::chrono::milliseconds timeout = 10000ms);
   /** Reads until the server closes (true) or the deadline passes (false), discarding frames into `seen`. */
   bool wait_closed(std::chrono::milliseconds timeout = 10000ms, std::vector<std::string>* seen = nullptr);
   bool closed() const;
