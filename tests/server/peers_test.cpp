@@ -144,13 +144,13 @@ TEST_CASE("slow, half-open and vanished peers are cut off, and memory and descri
   loris.clear();
   silent.clear();
 
-  // 10 000 connect/disconnect cycles of four kinds, bounded in time.
-  const auto cycles_started = std::chrono::steady_clock::now();
+  // 10 000 connect/disconnect cycles of four kinds; each step has its own deadline (how fast they go is
+  // not a pass criterion: a slow machine takes longer, a stuck server fails a deadline).
   const std::string legacy = upgrade_request(port, "/websocket/chatroom", t1);
   const std::string v1 = upgrade_request(port, "/websocket/chatroom?v=1&since=1000000", t1);
   const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   int done = 0;
-  for (; done < 10000 && std::chrono::steady_clock::now() - cycles_started < 180s; ++done) {
+  for (; done < 10000; ++done) {
     raw_socket c(port);
     switch (done % 4) {
       case 0:  // connect and reset
