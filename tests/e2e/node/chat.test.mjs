@@ -27,7 +27,7 @@ test('user1 sends; user2 and user3 receive it in real time with the seed\'s fiel
   const before = Date.now();
   assert.equal(user1.send('Good morning, team'), 0);
   const [s2, s3] = await Promise.all([user2, user3].map((c) => c.waitFor(
-    (s) => s.messages.some((m) => m.message === 'Good morning, team'), 'user1\'s message', 5000)));
+    (s) => s.messages.some((m) => m.message === 'Good morning, team'), 'user1\'s message', 15000)));
   for (const s of [s2, s3]) {
     const m = s.messages.find((x) => x.message === 'Good morning, team');
     assert.equal(m.username, 'user1');

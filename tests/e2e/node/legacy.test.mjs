@@ -18,7 +18,7 @@ function connectLegacy(path, cookie) {
     frames.push(binary ? { binary: true } : JSON.parse(String(data)));
     for (const w of [...waiters]) w();
   });
-  const waitFrame = (predicate, what, timeoutMs = 5000) => new Promise((resolve, reject) => {
+  const waitFrame = (predicate, what, timeoutMs = 15000) => new Promise((resolve, reject) => {
     const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`legacy client: no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
     function check() {
       const f = frames.find(predicate);

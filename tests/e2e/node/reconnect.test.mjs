@@ -38,7 +38,9 @@ test('a socket cut abruptly while the others keep sending: it reconnects by itse
   user2.setNetwork(true);
   const after = ['back again 1', 'back again 2'];
   assert.equal(user1.send(after[0]), 0);
-  await user2.waitFor((s) => s.connection === 'live', 'live again', 20000);
+  // Its next attempt comes after a backoff that grew while the network was away (up to 30 s): a slow
+  // run of the steps above makes it longer, so the deadline covers the whole backoff.
+  await user2.waitFor((s) => s.connection === 'live', 'live again', 40000);
   assert.equal(user3.send(after[1]), 0);
   await allShow(everyone, [...during, ...after]);
 
@@ -65,7 +67,7 @@ test('a message typed while offline is delivered exactly once after the reconnec
   assert.equal(mine.id, 0);
 
   user3.setNetwork(true);
-  s = await user3.waitFor((x) => x.connection === 'live' && x.messages.at(-1).delivery === 'sent', 'live and confirmed', 20000);
+  s = await user3.waitFor((x) => x.connection === 'live' && x.messages.at(-1).delivery === 'sent', 'live and confirmed', 40000);
   assert.equal(s.messages.at(-1).client_id, mine.client_id);
   // Anything stored twice would have arrived before this later message.
   await barrier(user3, everyone, 'out of the tunnel');
