@@ -9,6 +9,7 @@
 #include "report.hpp"
 #include "stats.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -116,10 +117,17 @@ TEST_CASE("options: defaults, values and bounds") {
 }
 
 TEST_CASE("/proc probes read this process") {
-  // Run time is charged when a thread leaves the CPU: spin a little, then sleep once.
+  // Run time is charged when a thread leaves the CPU: spin a little, then sleep once. The spin is
+  // 20 ms of this process's CPU time, not of the wall clock: on a loaded machine 20 ms of wall time
+  // may give it less than the one 10 ms tick /proc counts in.
   volatile std::uint64_t spin = 0;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-  while (std::chrono::steady_clock::now() < until) spin = spin + 1;
+  const auto cpu_ms = [] {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+  };
+  const double until = cpu_ms() + 20;
+  while (cpu_ms() < until) spin = spin + 1;
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const auto s = sample_process(static_cast<int>(getpid()));
   REQUIRE(s);
