@@ -312,11 +312,15 @@ async function run(browser) {
   let heldLogout = null;
   let cookie = await sessionCookie(eric);
   await eric.route(logoutRoute, (route) => { heldLogout = route; });
+  const logoutClicked = Date.now();  // the page's 5 s wait for the answer starts after this
   await click(eric, 'topbar.logout');
   await expect(eric, (x) => x.page === 'logging_out', 'Log out shows the logging-out page');
   await until(async () => heldLogout, Boolean, 'POST /api/logout on its way');
   s = await inputHandled(eric, 'the click on Log out');
-  check(s.page === 'logging_out', 'it stays there while the server has not answered', s.page);
+  const waited = Date.now() - logoutClicked;
+  // Within its 5 s it must still wait; a run this slow (a loaded machine) can no longer tell.
+  if (waited < 5000) check(s.page === 'logging_out', 'it stays there while the server has not answered', s.page);
+  else console.log(`skip: "it stays there while the server has not answered" (${waited} ms passed, over the page's 5 s)`);
   await heldLogout.continue();
   await eric.unroute(logoutRoute);
   await expect(eric, (x) => x.page === 'login' && x.login.error === '', 'the answer brings the login page');
