@@ -72,8 +72,8 @@ inline constexpr std::size_t max_pending_writes = 65536;
 inline constexpr std::size_t max_write_batch = 512;
 /// While messages keep coming, one commit (and so one broadcast, one write per
 /// socket) at most every this many milliseconds; a message after a quiet
-/// spell is committed at once (--commit-interval). 10 rather than 5: about
-/// 15 % less server CPU per delivery under a fan-out load (docs/performance.md)
+/// spell is committed at once (--commit-interval). 10 rather than 5: 15-25 %
+/// less server CPU per delivery under a fan-out load (docs/performance.md)
 /// for at most 5 ms more wait per message, and only while the room is busy.
 inline constexpr int commit_interval_ms = 10;
 /// Password verifications waiting for the hashing pool; past it logins get 503.
