@@ -45,6 +45,7 @@ config default_config() {
   c.max_queue_bytes = limits::max_queue_bytes;
   c.max_queue_frames = limits::max_queue_frames;
   c.idle_timeout_s = limits::ws_idle_timeout_s;
+  c.commit_interval_ms = limits::commit_interval_ms;
   return c;
 }
 
@@ -125,6 +126,13 @@ parse_result parse_command_line(int argc, const char* const* argv) {
       if (!next(v) || !parse_number(v, c.max_queue_frames) || c.max_queue_frames < 1) return fail("--max-queue-frames needs a number >= 1");
     } else if (arg == "--idle-timeout") {
       if (!next(v) || !parse_number(v, c.idle_timeout_s) || c.idle_timeout_s < 2) return fail("--idle-timeout needs seconds >= 2");
+    } else if (arg == "--commit-interval") {
+      if (!next(v) || !parse_number(v, c.commit_interval_ms) || c.commit_interval_ms < 0 || c.commit_interval_ms > 1000) {
+        return fail("--commit-interval needs milliseconds from 0 to 1000");
+      }
+    } else if (arg == "--fsync") {
+      if (!next(v) || (v != "normal" && v != "full")) return fail("--fsync needs normal or full");
+      c.fsync_full = v == "full";
     } else if (arg == "--first-name") {
       if (!next(v)) return fail("--first-name needs a value");
       c.first_name = std::string(v);
@@ -185,6 +193,14 @@ std::string help_text() {
   h += "  --max-queue-bytes N   outgoing bytes queued per socket before it closes with 1013 (default " + std::to_string(d.max_queue_bytes) + ")\n";
   h += "  --max-queue-frames N  outgoing frames queued per socket before it closes with 1013 (default " + std::to_string(d.max_queue_frames) + ")\n";
   h += "  --idle-timeout S      close a WebSocket silent for S seconds; pings at S/2 (default " + std::to_string(d.idle_timeout_s) + ")\n";
+  h += "  --commit-interval MS  while messages keep coming, commit (and broadcast) them together at\n";
+  h += "                        most every MS ms, one write per socket for all of them (default " +
+       std::to_string(d.commit_interval_ms) + "; 0-1000;\n";
+  h += "                        0: as soon as the writer is free); a message after a pause goes at once\n";
+  h += "  --fsync normal|full   normal (default): a message is committed to the write-ahead log before\n";
+  h += "                        anyone receives it and survives a crash of the server; full: every\n";
+  h += "                        commit also waits for fsync, so it survives power loss and kernel crashes\n";
+  h += "                        (slower, and the disk's latency reaches every message)\n";
   h += "  --help                this text\n";
   h += "  --version             the version\n\n";
   h += "When ready it prints one line on stdout: listening on http://HOST:PORT (https under TLS).\n";

@@ -34,6 +34,8 @@ struct config {
   std::size_t max_queue_bytes = 0;
   std::size_t max_queue_frames = 0;
   int idle_timeout_s = 0;
+  bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
+  int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
 
   // `user add|passwd NAME` arguments.
   std::string user_name;

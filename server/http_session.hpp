@@ -1,6 +1,7 @@
 // One HTTP connection, plain or TLS: reads a request (with header/body limits
-// and a read timeout), answers it through http_api, or hands the socket to a
-// websocket_session on an admitted upgrade. Include only from sessions_*.cpp.
+// and a read timeout), answers it through http_api, or, on an admitted
+// upgrade, answers the WebSocket handshake itself and hands the socket to a
+// ws_session (our own framing from there on). Include only from sessions_*.cpp.
 #pragma once
 
 #include "config.hpp"
@@ -8,8 +9,10 @@
 #include "http_read.hpp"
 #include "log.hpp"
 #include "security_headers.hpp"
+#include "io_shard.hpp"
 #include "server_context.hpp"
-#include "websocket_session.hpp"
+#include "ws_frame.hpp"
+#include "ws_session.hpp"
 
 #include <chat/limits.hpp>
 
@@ -17,7 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>  // is_upgrade only
 
 #include <chrono>
 #include <memory>
@@ -30,15 +33,18 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace net = boost::asio;
 
+/** Beast's stream (for its request timeouts) over a shard's socket. */
+using plain_http_stream = beast::basic_stream<net::ip::tcp, net::io_context::executor_type>;
+
 template <class Stream>
-inline constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
+inline constexpr bool is_tls_stream = !std::is_same_v<Stream, plain_http_stream>;
 
 /** An HTTP/1.1 connection: one request at a time, keep-alive, then upgrade or close. */
 template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  public:
-  http_session(Stream stream, server_context& ctx, std::string address)
-      : stream_(std::move(stream)), ctx_(ctx), address_(std::move(address)) {}
+  http_session(Stream stream, io_shard& shard, server_context& ctx, std::string address)
+      : stream_(std::move(stream)), shard_(shard), ctx_(ctx), address_(std::move(address)) {}
 
   void run() {
     if constexpr (is_tls_stream<Stream>) {
@@ -86,9 +92,33 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
         keep_alive_ = false;
         return send(std::move(verdict.refusal));
       }
+      // The handshake (RFC 6455 §4.2): Beast parsed the request, we answer it.
+      if (req[http::field::sec_websocket_version] != "13") {
+        auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
+        res.set("Sec-WebSocket-Version", "13");
+        keep_alive_ = false;
+        return send(std::move(res));
+      }
+      const auto key = req[http::field::sec_websocket_key];
+      if (!ws::valid_key(key)) {
+        keep_alive_ = false;
+        return send(json_error(400, "bad_request", "That is not a WebSocket handshake."));
+      }
+      std::string response =
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Accept: " + ws::accept_key(key) + "\r\nServer: chatroom-server\r\n\r\n";
+      // Bytes the client sent right after its request belong to the WebSocket.
+      const auto rest = buffer_.cdata();
+      const std::string early(static_cast<const char*>(rest.data()), rest.size());
       beast::get_lowest_layer(stream_).expires_never();
-      std::make_shared<websocket_session<Stream>>(std::move(stream_), ctx_, std::move(*verdict.member))
-          ->run(parser_->release());
+      if constexpr (is_tls_stream<Stream>) {
+        std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
+            ->start(std::move(response), early);
+      } else {
+        std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_,
+                                                   std::move(*verdict.member))
+            ->start(std::move(response), early);
+      }
       return;
     }
 
@@ -187,6 +217,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   Stream stream_;
   beast::flat_buffer buffer_{limits::max_http_read_buffer_bytes};  // a chunk header cannot grow it without bound
+  io_shard& shard_;
   server_context& ctx_;
   std::string address_;
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -9,6 +9,27 @@
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
+#include <string>
+#include <sys/resource.h>
+
+namespace {
+
+/** Raises the soft limit on open files to the hard limit (every connection is
+ *  a descriptor: 10 000 connections need more than the usual 1024); returns
+ *  the details for the log. */
+std::string raise_open_files_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return "open_files=unknown";
+  const auto before = lim.rlim_cur;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) lim.rlim_cur = before;
+  }
+  auto show = [](rlim_t v) { return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v); };
+  return "open_files=" + show(lim.rlim_cur) + " was=" + show(before) + " hard=" + show(lim.rlim_max);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace chat::server;
@@ -41,10 +62,12 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  const std::string files = raise_open_files_limit();
 
   try {
     chat_server server(cfg);
     server.start();
+    log::info("limits", files);
     std::printf("listening on %s\n", server.url().c_str());
     std::fflush(stdout);
     int sig = 0;

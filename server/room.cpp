@@ -37,13 +37,20 @@ room::room(store& s, room_options opts)
   writer_ = std::make_unique<message_writer>(
       s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
       [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
-      opts.max_pending_writes, opts.max_write_batch);
+      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval);
 }
 
 room::~room() { stop_writer(); }
 
 void room::stop_writer() {
   if (writer_) writer_->stop();
+}
+
+void room::wake_writer() { writer_->wake(); }
+
+void room::add_shard(member_shard& s) {
+  std::lock_guard lock(mu_);
+  shards_.push_back(&s);
 }
 
 member_reply room::join(const std::shared_ptr<room_member>& m) {
@@ -53,7 +60,7 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
   std::vector<std::shared_ptr<room_member>> keep;  // released after the lock
   {
     std::lock_guard lock(mu_);
-    members_[m.get()] = m;
+    if (members_.emplace(m.get(), m).second && !m->on_shard()) ++direct_members_;
     const int connections = ++online_[info.user.username];
     upto = last_id_;
     online = online_locked();
@@ -66,6 +73,7 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
                            (info.since ? " since=" + std::to_string(*info.since) : ""));
 
   member_reply reply;
+  reply.last_id = upto;
   if (!info.v1 && !info.since) return reply;  // the seed's clients get live messages only
   try {
     message_page page = info.since ? store_.messages_page(*info.since, upto, limits::resume_max)
@@ -92,6 +100,7 @@ void room::leave(room_member* m) {
   {
     std::lock_guard lock(mu_);
     if (members_.erase(m) == 0) return;
+    if (!m->on_shard()) --direct_members_;
     const auto& name = m->info().user.username;
     const auto it = online_.find(name);
     if (it != online_.end() && --it->second == 0) {
@@ -134,7 +143,12 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
       return reply;
     }
     write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0}, m};
-    if (!writer_->submit(std::move(req))) {
+    // A member on a shard has its I/O thread wake the writer once after all its
+    // ready reads, so one commit takes the messages of all of them.
+    const bool defer = m->on_shard();
+    if (writer_->submit(std::move(req), !defer)) {
+      reply.wake_writer = defer;
+    } else {
       log::warn("busy", who(info) + " the write queue is full");
       if (info.v1) reply.frames.push_back(error_frame("busy", "The server is busy; send it again.", send->client_id));
     }
@@ -159,7 +173,8 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
 }
 
 void room::on_committed(std::vector<write_result>&& results) {
-  std::vector<frame> fresh;
+  std::vector<std::string> fresh;
+  std::vector<std::int64_t> ids;
   std::int64_t newest = 0;
   std::vector<std::pair<std::weak_ptr<room_member>, frame>> echoes;
   for (auto& r : results) {
@@ -168,20 +183,42 @@ void room::on_committed(std::vector<write_result>&& results) {
       echoes.emplace_back(std::move(r.sender), make_frame(encode(r.outcome.message)));
     } else {
       newest = std::max(newest, r.outcome.message.id);
-      fresh.push_back(make_frame(encode(r.outcome.message)));
+      ids.push_back(r.outcome.message.id);
+      fresh.push_back(encode(r.outcome.message));
     }
   }
   if (!fresh.empty()) {
-    const auto list = make_list(std::move(fresh));
+    // Framed once for every session of every shard: frames back to back, indexed by id.
+    auto wire = std::make_shared<ws::wire_buffer>();
+    std::size_t bytes = 0;
+    for (const auto& f : fresh) bytes += ws::header_size(f.size()) + f.size();
+    wire->bytes.reserve(bytes);
+    wire->offsets.reserve(fresh.size());
+    for (const auto& f : fresh) {
+      wire->offsets.push_back(static_cast<std::uint32_t>(wire->bytes.size()));
+      ws::append_frame(wire->bytes, ws::opcode::text, f);
+    }
+    wire->ids = std::move(ids);
+    wire->frames = fresh.size();
     std::vector<std::weak_ptr<room_member>> targets;
     {
       std::lock_guard lock(mu_);
       last_id_ = std::max(last_id_, newest);
-      targets.reserve(members_.size());
-      for (const auto& [ptr, weak] : members_) targets.push_back(weak);
+      if (direct_members_ > 0) {
+        for (const auto& [ptr, weak] : members_) {
+          if (!ptr->on_shard()) targets.push_back(weak);
+        }
+      }
     }
-    for (const auto& w : targets) {
-      if (auto member = w.lock()) member->deliver(list);
+    for (auto* s : shards_) s->broadcast(wire);  // fixed since the first join: read unlocked
+    if (!targets.empty()) {
+      std::vector<frame> frames;
+      frames.reserve(fresh.size());
+      for (auto& f : fresh) frames.push_back(make_frame(std::move(f)));
+      const auto list = make_list(std::move(frames));
+      for (const auto& w : targets) {
+        if (auto member = w.lock()) member->deliver(list);
+      }
     }
   }
   for (auto& [w, f] : echoes) {

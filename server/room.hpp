@@ -1,25 +1,31 @@
 // The chat room: who is connected (presence), the order of messages, history
 // on join, and the broadcast of committed messages. No Beast here: sessions
-// take part through the small room_member interface.
+// take part through the small room_member interface, and the I/O threads
+// through member_shard.
 //
 // Invariant that makes joins and resumes lose nothing and double nothing:
 //  * The writer commits a batch, THEN, under mu_, sets last_id_ to the batch's
-//    highest id and snapshots the members; it posts the batch to each of those
-//    members' strands after unlocking. One writer thread means batches are
-//    posted in id order.
-//  * join() runs in ONE handler on the joining session's strand: under mu_ it
-//    registers the member and reads L = last_id_; after unlocking it reads
-//    history (since, L] from the store and returns welcome + history, which the
-//    session queues before that handler returns.
+//    highest id; after unlocking it hands the batch (framed once) to every
+//    shard, which posts it to its I/O thread. One writer thread means batches
+//    are handed over in id order.
+//  * join() runs in ONE handler on the joining member's I/O thread: under mu_
+//    it registers the member and reads L = last_id_; after unlocking it reads
+//    history (since, L] from the store and returns welcome + history and L,
+//    which the session queues (and remembers) before that handler returns.
+//  * A shard's handler for a batch runs on that thread and gives each of its
+//    joined members the batch's messages with id > L, in order.
 //  * So a message with id <= L was committed before the registration and is in
-//    the history; a message with id > L is broadcast to a snapshot taken after
-//    the registration, and its post runs on the strand after the join handler,
-//    i.e. it is queued after the history. Every message reaches the member
-//    exactly once, in id order.
+//    the history (and skipped in any batch); a message with id > L belongs to a
+//    batch handed over after the registration, whose handler runs on the
+//    member's thread after the join handler, i.e. it is queued after the
+//    history. Every message reaches the member exactly once, in id order.
+//  * Members without a shard (tests) get each committed batch through
+//    deliver(), posted after the same last_id_ update, as before.
 #pragma once
 
 #include "message_writer.hpp"
 #include "rate_limiter.hpp"
+#include "ws_frame.hpp"
 
 #include <chat/model.hpp>
 
@@ -54,12 +60,24 @@ struct member_info {
   std::optional<std::int64_t> since;    ///< resume point (?since=)
 };
 
-/** A connection as the room sees it; implemented by websocket_session. */
+/** The members living on one I/O thread. The room hands each committed batch
+ *  to every shard once; the shard delivers it to its members on that thread,
+ *  each from its join point on (see the invariant above). */
+class member_shard {
+ public:
+  virtual ~member_shard() = default;
+  /** Callable from the writer thread; posts and returns. */
+  virtual void broadcast(ws::wire_ref batch) = 0;
+};
+
+/** A connection as the room sees it; implemented by ws_session. */
 class room_member {
  public:
-  explicit room_member(member_info info) : info_(std::move(info)) {}
+  /** `on_shard`: committed batches reach it through its member_shard, not deliver(). */
+  explicit room_member(member_info info, bool on_shard = false) : info_(std::move(info)), on_shard_(on_shard) {}
   virtual ~room_member() = default;
   const member_info& info() const { return info_; }
+  bool on_shard() const { return on_shard_; }
 
   /** Queues frames for sending; callable from any thread (posts to the strand). */
   virtual void deliver(frame_list frames) = 0;
@@ -71,6 +89,7 @@ class room_member {
 
  private:
   member_info info_;
+  bool on_shard_;
 };
 
 /** Room settings (from the command line). */
@@ -81,14 +100,20 @@ struct room_options {
   std::size_t max_pending_writes = 1;
   std::size_t max_write_batch = 1;
   std::size_t max_history_bytes = 1024 * 1024;  ///< encoded messages per history frame
+  std::chrono::microseconds commit_interval{};    ///< see message_writer
 };
 
 /** What a session must do after join() or handle_text(): queue `frames`,
- *  then close with `close_code` if it is not 0. */
+ *  then close with `close_code` if it is not 0. After join(), `last_id` is the
+ *  member's join point L: batches give it only messages with id > L. */
 struct member_reply {
   std::vector<frame> frames;
   std::uint16_t close_code = 0;
   std::string close_reason;
+  std::int64_t last_id = 0;
+  /** handle_text() queued a message for the writer without waking it (a
+   *  member on a shard): the shard calls room::wake_writer() after its ready work. */
+  bool wake_writer = false;
 };
 
 /** Close codes of PROTOCOL.md §4 that the room decides. */
@@ -102,6 +127,9 @@ class room {
   ~room();
   room(const room&) = delete;
   room& operator=(const room&) = delete;
+
+  /** Adds an I/O thread's shard; call before any member joins. */
+  void add_shard(member_shard& s);
 
   /** Registers a member and returns its welcome and history (see the invariant
    *  above). Call on the member's strand, once. */
@@ -122,6 +150,8 @@ class room {
   std::int64_t last_id() const;
   /** Commits what the writer still holds and stops it. */
   void stop_writer();
+  /** Lets the writer commit what members on shards submitted (see member_reply::wake_writer). */
+  void wake_writer();
 
  private:
   void on_committed(std::vector<write_result>&& results);
@@ -141,8 +171,10 @@ class room {
   mutable std::mutex mu_;
   std::condition_variable empty_cv_;
   std::unordered_map<room_member*, std::weak_ptr<room_member>> members_;
+  std::size_t direct_members_ = 0;     ///< members without a shard
   std::map<std::string, int> online_;  ///< username → open connections
   std::int64_t last_id_ = 0;
+  std::vector<member_shard*> shards_;  ///< fixed before the first join
 
   std::unique_ptr<message_writer> writer_;  // last: its thread ends before the rest
 };

@@ -4,6 +4,7 @@
 #include "auth.hpp"
 #include "crypto.hpp"
 #include "http_api.hpp"
+#include "io_shard.hpp"
 #include "log.hpp"
 #include "room.hpp"
 #include "seed_data.hpp"
@@ -16,13 +17,11 @@
 
 #include <chat/limits.hpp>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -51,24 +50,28 @@ struct chat_server::impl {
   std::optional<net::ssl::context> ssl;
 
   // Destroyed first (declared last): pending handlers release the sessions,
-  // whose destructors still use the room above.
-  net::io_context ioc;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  tcp::acceptor acceptor{net::make_strand(ioc)};
-  net::steady_timer accept_retry{acceptor.get_executor()};
+  // whose destructors still use the room above. One shard (io_context and
+  // thread) per I/O thread; the acceptor lives on the first and deals the
+  // connections out in turn.
+  std::vector<std::unique_ptr<io_shard>> shards;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_retry;
+  std::size_t next_shard = 0;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
   bool started = false;
   bool stopped = false;
 
   void do_accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+    auto& shard = *shards[next_shard];
+    next_shard = (next_shard + 1) % shards.size();
+    acceptor->async_accept(shard.context(), [this, &shard](boost::system::error_code ec, shard_socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
       if (ec) {
         // Out of descriptors and the like: try again shortly instead of spinning.
         log::error("accept", "error=" + log::clean(ec.message()));
-        accept_retry.expires_after(std::chrono::milliseconds(100));
-        accept_retry.async_wait([this](boost::system::error_code e) {
+        accept_retry->expires_after(std::chrono::milliseconds(100));
+        accept_retry->async_wait([this](boost::system::error_code e) {
           if (!e) do_accept();
         });
         return;
@@ -77,11 +80,14 @@ struct chat_server::impl {
       socket.set_option(tcp::no_delay(true), ignored);
       const auto peer = socket.remote_endpoint(ignored);
       std::string address = ignored ? std::string("?") : peer.address().to_string();
-      if (ssl) {
-        start_tls_session(std::move(socket), *ctx, std::move(address), *ssl);
-      } else {
-        start_plain_session(std::move(socket), *ctx, std::move(address));
-      }
+      // Start the session on its own shard's thread.
+      net::post(shard.context(), [this, &shard, socket = std::move(socket), address = std::move(address)]() mutable {
+        if (ssl) {
+          start_tls_session(std::move(socket), shard, *ctx, std::move(address), *ssl);
+        } else {
+          start_plain_session(std::move(socket), shard, *ctx, std::move(address));
+        }
+      });
       do_accept();
     });
   }
@@ -107,7 +113,7 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
     }
   }
   try {
-    m.db = open_sqlite_store(m.cfg.db_path);
+    m.db = open_sqlite_store(m.cfg.db_path, m.cfg.fsync_full ? sync_mode::full : sync_mode::normal);
     if (m.db->created()) {
       seed_sample_data(*m.db);
       log::info("database", "created " + m.cfg.db_path + " with the sample employees");
@@ -123,7 +129,15 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
   ro.max_pending_writes = limits::max_pending_writes;
   ro.max_write_batch = limits::max_write_batch;
   ro.max_history_bytes = std::min(limits::max_history_frame_bytes, m.cfg.max_queue_bytes / 2);
+  ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
   m.chat = std::make_unique<room>(*m.db, ro);
+  const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) {
+    m.shards.push_back(std::make_unique<io_shard>(*m.chat));
+    m.chat->add_shard(*m.shards.back());
+  }
+  m.acceptor.emplace(m.shards.front()->context());
+  m.accept_retry.emplace(m.shards.front()->context());
   m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, m.cfg, m.shutting_down);
   m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down});
 }
@@ -134,25 +148,25 @@ void chat_server::start() {
   auto& m = *impl_;
   if (m.started) return;
   boost::system::error_code ec;
-  tcp::resolver resolver(m.ioc);
+  tcp::resolver resolver(m.shards.front()->context());
   const auto results = resolver.resolve(m.cfg.host, std::to_string(m.cfg.port), tcp::resolver::passive, ec);
   if (ec || results.empty()) throw startup_error("--host " + m.cfg.host + ": " + ec.message());
   const tcp::endpoint endpoint = results.begin()->endpoint();
-  m.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) m.acceptor.bind(endpoint, ec);
-  if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  m.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) m.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) m.acceptor->bind(endpoint, ec);
+  if (!ec) m.acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     throw startup_error("cannot listen on " + m.cfg.host + ":" + std::to_string(m.cfg.port) + ": " + ec.message());
   }
-  m.port = m.acceptor.local_endpoint().port();
-  m.work.emplace(m.ioc.get_executor());
-  net::post(m.acceptor.get_executor(), [&m] { m.do_accept(); });
-  unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < n; ++i) m.threads.emplace_back([&m] { m.ioc.run(); });
+  m.port = m.acceptor->local_endpoint().port();
+  net::post(m.acceptor->get_executor(), [&m] { m.do_accept(); });
+  for (auto& shard : m.shards) shard->prepare();
+  for (auto& shard : m.shards) m.threads.emplace_back([s = shard.get()] { s->run(); });
   m.started = true;
   log::info("start", "url=" + url() + " db=" + m.cfg.db_path + " web_root=" + m.cfg.web_root +
-                         " threads=" + std::to_string(n) + (m.cfg.guest_mode ? " guest_mode" : ""));
+                         " threads=" + std::to_string(m.shards.size()) +
+                         " fsync=" + (m.cfg.fsync_full ? "full" : "normal") + (m.cfg.guest_mode ? " guest_mode" : ""));
 }
 
 std::uint16_t chat_server::port() const { return impl_->port; }
@@ -169,10 +183,10 @@ void chat_server::begin_shutdown() {
   if (m.shutting_down.exchange(true)) return;
   log::info("shutdown", "closing " + std::to_string(m.chat->size()) + " websockets");
   if (m.started) {
-    net::post(m.acceptor.get_executor(), [&m] {
+    net::post(m.acceptor->get_executor(), [&m] {
       boost::system::error_code ignored;
-      m.acceptor.close(ignored);
-      m.accept_retry.cancel();
+      m.acceptor->close(ignored);
+      m.accept_retry->cancel();
     });
   }
   m.chat->close_all(1001, "server shutting down");
@@ -185,8 +199,7 @@ void chat_server::stop() {
   begin_shutdown();
   if (m.started) {
     m.chat->wait_empty(std::chrono::steady_clock::now() + std::chrono::seconds(limits::shutdown_grace_s));
-    m.work.reset();
-    m.ioc.stop();
+    for (auto& shard : m.shards) shard->stop();
     for (auto& t : m.threads) t.join();
     m.threads.clear();
   }

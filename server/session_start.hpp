@@ -2,6 +2,7 @@
 // compiled in sessions_plain.cpp and sessions_tls.cpp (one TU each).
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <string>
@@ -13,12 +14,16 @@ class context;
 namespace chat::server {
 
 struct server_context;
+class io_shard;
 
-/** Serves HTTP (and upgrades to WebSocket) on an accepted plain socket. */
-void start_plain_session(boost::asio::ip::tcp::socket socket, server_context& ctx, std::string address);
+/** A connection's socket: its executor is its shard's io_context (concrete, no type erasure). */
+using shard_socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+/** Serves HTTP (and upgrades to WebSocket) on a plain socket accepted onto `shard`. */
+void start_plain_session(shard_socket socket, io_shard& shard, server_context& ctx, std::string address);
 
 /** Same over TLS: the handshake first, then HTTPS and WSS. */
-void start_tls_session(boost::asio::ip::tcp::socket socket, server_context& ctx, std::string address,
+void start_tls_session(shard_socket socket, io_shard& shard, server_context& ctx, std::string address,
                        boost::asio::ssl::context& ssl);
 
 }  // namespace chat::server

@@ -5,8 +5,9 @@
 
 namespace chat::server {
 
-void start_plain_session(boost::asio::ip::tcp::socket socket, server_context& ctx, std::string address) {
-  std::make_shared<http_session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), ctx, std::move(address))
+void start_plain_session(shard_socket socket, io_shard& shard, server_context& ctx, std::string address) {
+  std::make_shared<http_session<plain_http_stream>>(plain_http_stream(std::move(socket)), shard, ctx,
+                                                    std::move(address))
       ->run();
 }
 

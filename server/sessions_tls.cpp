@@ -8,10 +8,11 @@
 
 namespace chat::server {
 
-void start_tls_session(boost::asio::ip::tcp::socket socket, server_context& ctx, std::string address,
+void start_tls_session(shard_socket socket, io_shard& shard, server_context& ctx, std::string address,
                        boost::asio::ssl::context& ssl) {
-  using stream = beast::ssl_stream<beast::tcp_stream>;
-  std::make_shared<http_session<stream>>(stream(beast::tcp_stream(std::move(socket)), ssl), ctx, std::move(address))
+  using stream = beast::ssl_stream<plain_http_stream>;
+  std::make_shared<http_session<stream>>(stream(plain_http_stream(std::move(socket)), ssl), shard, ctx,
+                                         std::move(address))
       ->run();
 }
 

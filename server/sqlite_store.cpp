@@ -1,6 +1,9 @@
 // The SQLite store: WAL mode, versioned migrations, one write connection (a
 // mutex) and a small pool of read connections, so readers never wait for the
-// writer's transaction. Statements are prepared once per connection.
+// writer's transaction. Statements are prepared once per connection. Commits
+// use synchronous=NORMAL (a commit is in the WAL, in the OS page cache, when it
+// returns: it survives a crash of the server) or FULL (fsync per commit: it
+// survives power loss too).
 #include "store.hpp"
 
 #include <sqlite3.h>
@@ -178,9 +181,9 @@ ChatMessage message_from(const query& q) {
 
 class sqlite_store final : public store {
  public:
-  explicit sqlite_store(std::string path) : path_(std::move(path)), writer_(path_) {
+  sqlite_store(std::string path, sync_mode sync) : path_(std::move(path)), writer_(path_) {
     writer_.exec("PRAGMA journal_mode=WAL");
-    writer_.exec("PRAGMA synchronous=FULL");
+    writer_.exec(sync == sync_mode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     migrate();
   }
 
@@ -452,6 +455,8 @@ class sqlite_store final : public store {
 
 }  // namespace
 
-std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
+std::unique_ptr<store> open_sqlite_store(const std::string& path, sync_mode sync) {
+  return std::make_unique<sqlite_store>(path, sync);
+}
 
 }  // namespace chat::server

@@ -110,8 +110,15 @@ class store {
   virtual void checkpoint() = 0;
 };
 
+/** When a commit reaches the disk. Both keep every committed message across a
+ *  crash of the server (WAL); they differ on power loss and kernel crashes. */
+enum class sync_mode {
+  normal,  ///< synchronous=NORMAL: commits are in the WAL in the OS page cache; fsync at checkpoints
+  full,    ///< synchronous=FULL: every commit waits for fsync (survives power loss)
+};
+
 /** Opens (creating and migrating if needed) the SQLite database at `path`.
  *  Throws store_error if it cannot. */
-std::unique_ptr<store> open_sqlite_store(const std::string& path);
+std::unique_ptr<store> open_sqlite_store(const std::string& path, sync_mode sync = sync_mode::normal);
 
 }  // namespace chat::server

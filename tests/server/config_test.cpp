@@ -34,6 +34,8 @@ TEST_CASE("defaults come from the shared limits", "[config]") {
   CHECK(r.cfg->max_queue_bytes == chat::limits::max_queue_bytes);
   CHECK(r.cfg->max_queue_frames == chat::limits::max_queue_frames);
   CHECK(r.cfg->idle_timeout_s == chat::limits::ws_idle_timeout_s);
+  CHECK(r.cfg->commit_interval_ms == chat::limits::commit_interval_ms);
+  CHECK_FALSE(r.cfg->fsync_full);
   CHECK_FALSE(r.cfg->guest_mode);
   CHECK_FALSE(r.cfg->tls());
 }
@@ -43,7 +45,7 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
                         "--guest-mode", "--allow-origin", "https://a.example/", "--allow-origin=http://b.example",
                         "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--rate-burst", "7",
                         "--rate-strikes", "2", "--max-queue-bytes", "65536", "--max-queue-frames", "10",
-                        "--idle-timeout", "20"});
+                        "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full"});
   REQUIRE(r.cfg);
   const auto& c = *r.cfg;
   CHECK(c.host == "0.0.0.0");
@@ -61,6 +63,42 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.max_queue_bytes == 65536);
   CHECK(c.max_queue_frames == 10);
   CHECK(c.idle_timeout_s == 20);
+  CHECK(c.commit_interval_ms == 25);
+  CHECK(c.fsync_full);
+}
+
+TEST_CASE("the commit interval flag takes 0 to 1000 ms and the fsync flag takes normal or full", "[config]") {
+  for (const auto& [text, ms] : std::vector<std::pair<const char*, int>>{{"0", 0}, {"1", 1}, {"1000", 1000}}) {
+    const auto r = parse({"--commit-interval", text});
+    INFO(text);
+    REQUIRE(r.cfg);
+    CHECK(r.cfg->commit_interval_ms == ms);
+  }
+  CHECK(parse({"--commit-interval=7"}).cfg->commit_interval_ms == 7);
+  CHECK_FALSE(parse({"--fsync", "normal"}).cfg->fsync_full);
+  CHECK(parse({"--fsync=full"}).cfg->fsync_full);
+  CHECK_FALSE(parse({"--fsync", "full", "--fsync", "normal"}).cfg->fsync_full);  // the last one counts
+
+  for (const auto& args : std::vector<std::vector<const char*>>{{"--commit-interval"},
+                                                                 {"--commit-interval", "-1"},
+                                                                 {"--commit-interval", "1001"},
+                                                                 {"--commit-interval", "5ms"},
+                                                                 {"--commit-interval", "0.5"},
+                                                                 {"--commit-interval", ""},
+                                                                 {"--commit-interval", "99999999999999999999"},
+                                                                 {"--fsync"},
+                                                                 {"--fsync", "FULL"},
+                                                                 {"--fsync", "off"},
+                                                                 {"--fsync", ""},
+                                                                 {"--fsync", "1"}}) {
+    std::string shown;
+    for (const auto* a : args) shown += std::string(a) + " ";
+    INFO(shown);
+    const auto r = parse(args);
+    CHECK_FALSE(r.cfg);
+    CHECK(r.error.find(args[0]) != std::string::npos);
+    CHECK(r.error.find('\n') == std::string::npos);
+  }
 }
 
 TEST_CASE("bad flags are refused with a reason", "[config]") {
@@ -102,7 +140,7 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   const std::string help = help_text();
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
-                           "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--help", "--version",
+                           "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--help", "--version",
                            "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title"}) {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -192,6 +193,81 @@ TEST_CASE("concurrent senders: every client sees the same id sequence", "[ws]") 
     REQUIRE(own_order.size() == per_client);
     for (int k = 0; k < per_client; ++k) CHECK(own_order[k] == k);  // each sender's order is kept
   }
+}
+
+TEST_CASE("a burst with a commit interval reaches every client exactly once, in order, on both I/O threads",
+          "[ws]") {
+  const bool full = GENERATE(false, true);
+  INFO((full ? "--fsync full" : "--fsync normal"));
+  test_server s([&](chat::server::config& c) {
+    c.rate_per_second = 0;
+    c.commit_interval_ms = 20;
+    c.fsync_full = full;
+    c.threads = 2;
+  });
+  const auto port = s.port();
+  const std::vector<std::string> senders = {"user1", "user2", "user3"};
+  constexpr int per_sender = 300;
+  constexpr std::size_t total = 3 * per_sender;
+  // Three senders and two more readers (v1), one of them a second tab of user1,
+  // and a legacy client: connections alternate between the two I/O threads.
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (const auto& u : senders) clients.push_back(std::move(join_v1(port, login(port, u, u)).ws));
+  clients.push_back(std::move(join_v1(port, login(port, "sofia", "sofia")).ws));
+  clients.push_back(std::move(join_v1(port, login(port, "user1", "user1")).ws));
+  clients.push_back(std::make_unique<ws_client>(port, "/websocket/chatroom?username=kenji", login(port, "kenji", "kenji")));
+  REQUIRE(wait_for([&] { return s.get().chat_room().size() == clients.size(); }));
+
+  std::vector<std::vector<json>> received(clients.size());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        if (i < senders.size()) {
+          // The whole burst without waiting for echoes: legacy plain text and v1 sends mixed.
+          for (int k = 0; k < per_sender; ++k) {
+            const auto body = senders[i] + " #" + std::to_string(k);
+            clients[i]->send_text(k % 3 == 0 ? body : send_frame(body, senders[i] + "-" + std::to_string(k)));
+          }
+        }
+        while (received[i].size() < total) {
+          auto f = clients[i]->read(20000ms);
+          if (!f) break;
+          auto j = json::parse(*f);
+          if (j.value("type", "") == "message") received[i].push_back(std::move(j));
+        }
+      } catch (...) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  REQUIRE(failures == 0);
+
+  std::vector<std::int64_t> reference;
+  for (const auto& m : received[0]) reference.push_back(m.at("id"));
+  REQUIRE(reference.size() == total);
+  for (std::size_t k = 1; k < reference.size(); ++k) REQUIRE(reference[k] > reference[k - 1]);
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    INFO("client " << i);
+    std::vector<std::int64_t> ids;
+    std::map<std::string, std::vector<int>> order;  // per sender, the numbers in arrival order
+    for (const auto& m : received[i]) {
+      ids.push_back(m.at("id"));
+      const auto body = m.at("message").get<std::string>();
+      const auto user = m.at("username").get<std::string>();
+      order[user].push_back(std::stoi(body.substr(user.size() + 2)));
+    }
+    CHECK(ids == reference);  // the same messages in the same order, none twice, none missing
+    REQUIRE(order.size() == senders.size());
+    for (const auto& [user, numbers] : order) {
+      INFO(user);
+      REQUIRE(numbers.size() == per_sender);
+      for (int k = 0; k < per_sender; ++k) CHECK(numbers[k] == k);  // each sender's order is kept
+    }
+  }
+  CHECK(s.get().chat_room().last_id() == static_cast<std::int64_t>(total));
 }
 
 TEST_CASE("resume with since= after a disconnect: nothing lost, nothing doubled", "[ws]") {
