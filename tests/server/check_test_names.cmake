@@ -1,0 +1,26 @@
+# Fails when a test name of the Catch2 binary TESTS cannot be one ctest test:
+# ctest's discovery splits names at ';' and Catch2 reads a leading '-' as an
+# option (the test then runs nothing and "passes").
+#   cmake -DTESTS=path/to/server_tests -P check_test_names.cmake
+# (Catch2 2.x exits with the number of tests listed, so the exit code says nothing.)
+execute_process(COMMAND ${TESTS} --list-test-names-only OUTPUT_VARIABLE out)
+string(REPLACE ";" "<semicolon>" out "${out}")
+string(REPLACE "\n" ";" names "${out}")
+set(bad "")
+set(count 0)
+foreach(name IN LISTS names)
+  if(name STREQUAL "")
+    continue()
+  endif()
+  math(EXPR count "${count} + 1")
+  if(name MATCHES "<semicolon>" OR name MATCHES "^[ \t]*-")
+    string(APPEND bad "\n  ${name}")
+  endif()
+endforeach()
+if(count EQUAL 0)
+  message(FATAL_ERROR "no test names listed by ${TESTS}")
+endif()
+if(NOT bad STREQUAL "")
+  message(FATAL_ERROR "test names ctest cannot run as they are (no ';', no leading '-'):${bad}")
+endif()
+message(STATUS "${count} test names, all usable by ctest")
