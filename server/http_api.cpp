@@ -3,6 +3,7 @@
 
 #include "auth.hpp"
 #include "config.hpp"
+#include "crypto.hpp"
 #include "log.hpp"
 #include "static_files.hpp"
 #include "worker_pool.hpp"
@@ -222,6 +223,7 @@ http_response http_api::logout(const http_request& r) {
   const auto token = request_token(r);
   if (token.empty() || !auth_.logout(token)) return unauthorized();
   log::info("logout", "addr=" + r.address);
+  if (on_session_ended) on_session_ended(crypto::token_digest(token));
   http_response res;
   res.status = 204;
   res.set("Set-Cookie", cookie(r.tls, "", 0));
@@ -257,6 +259,7 @@ http_api::admission http_api::admit_websocket(const http_request& r) {
         return refuse(403, "username_mismatch", "The username does not match your session.");
       }
       m.user = *user;
+      m.session = crypto::token_digest(request_token(r));
     } else if (cfg_.guest_mode && username && !username->empty()) {
       if (!is_valid_username(*username)) return refuse(400, "bad_request", "That is not a valid username.");
       if (auth_.is_registered(*username)) {

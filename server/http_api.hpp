@@ -40,6 +40,10 @@ class http_api {
   /** True if the request has no Origin or its Origin is the server's own or allowed. */
   bool origin_allowed(const http_request& r) const;
 
+  /** Called after a logout with the ended session's token digest (the room
+   *  closes the sockets opened with it). Set before the server starts. */
+  std::function<void(const std::string& session)> on_session_ended;
+
  private:
   void login(const http_request& r, std::function<void(http_response)> done);
   http_response logout(const http_request& r);

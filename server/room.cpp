@@ -247,6 +247,20 @@ void room::close_all(std::uint16_t code, const std::string& reason) {
   }
 }
 
+std::size_t room::end_session(const std::string& session) {
+  if (session.empty()) return 0;
+  std::vector<std::shared_ptr<room_member>> targets;  // released after the lock
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ptr, weak] : members_) {
+      if (ptr->info().session != session) continue;
+      if (auto member = weak.lock()) targets.push_back(std::move(member));
+    }
+  }
+  for (const auto& member : targets) member->close(close_session_ended, "session ended");
+  return targets.size();
+}
+
 bool room::wait_empty(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
   return empty_cv_.wait_until(lock, deadline, [&] { return members_.empty(); });

@@ -58,6 +58,7 @@ struct member_info {
   bool guest = false;
   std::string address;                  ///< client IP, for logs
   std::optional<std::int64_t> since;    ///< resume point (?since=)
+  std::string session;                  ///< digest of the session token it was admitted with; empty for guests
 };
 
 /** The members living on one I/O thread. The room hands each committed batch
@@ -119,6 +120,8 @@ struct member_reply {
 /** Close codes of PROTOCOL.md §4 that the room decides. */
 inline constexpr std::uint16_t close_rate_limited = 4029;
 inline constexpr std::uint16_t close_internal_error = 1011;
+/** The session the socket was opened with ended (logout): log in again. */
+inline constexpr std::uint16_t close_session_ended = 4401;
 
 /** Members, presence, ordering and broadcast. Thread-safe. */
 class room {
@@ -141,6 +144,9 @@ class room {
 
   /** Asks every member to close with `code` (shutdown: 1001). */
   void close_all(std::uint16_t code, const std::string& reason);
+  /** Asks the members admitted with the session whose token digest is
+   *  `session` to close with close_session_ended; returns how many. */
+  std::size_t end_session(const std::string& session);
   /** Waits until no member is registered or `deadline` passes; true if empty. */
   bool wait_empty(std::chrono::steady_clock::time_point deadline);
   std::size_t size() const;

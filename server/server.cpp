@@ -139,6 +139,10 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
   m.acceptor.emplace(m.shards.front()->context());
   m.accept_retry.emplace(m.shards.front()->context());
   m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, m.cfg, m.shutting_down);
+  m.api->on_session_ended = [&chat = *m.chat](const std::string& session) {
+    const auto closed = chat.end_session(session);
+    if (closed > 0) log::info("logout", "closing " + std::to_string(closed) + " websocket(s) of the session");
+  };
   m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down});
 }
 

@@ -433,3 +433,27 @@ TEST_CASE("errors to v1 clients: bad_request, empty, too_long, and the connectio
   CHECK(next_frame(*a.ws).at("message") == "{not json at all");
   CHECK(s.get().chat_room().last_id() == 2);  // nothing refused was stored
 }
+
+TEST_CASE("logout closes the sockets opened with that session with 4401, and only those", "[ws]") {
+  test_server s;
+  const auto port = s.port();
+  const auto ended = login(port, "user1", "user1");
+  const auto other_session = login(port, "user1", "user1");  // the same user in another browser
+  auto tab = join_v1(port, ended);
+  ws_client legacy(port, "/websocket/chatroom?username=user1", ended);
+  auto elsewhere = join_v1(port, other_session);
+  auto amy = join_v1(port, login(port, "user2", "user2"));
+  REQUIRE(wait_for([&] { return s.get().chat_room().size() == 4; }));  // the legacy socket joined too
+
+  REQUIRE(http(port, "POST", "/api/logout", {{"Authorization", "Bearer " + ended}}).status == 204);
+  CHECK(tab.ws->wait_closed());
+  CHECK(tab.ws->close_code() == 4401);
+  CHECK(legacy.wait_closed());
+  CHECK(legacy.close_code() == 4401);
+  CHECK(upgrade_status(port, "/websocket/chatroom?v=1", {{"Authorization", "Bearer " + ended}}) == 401);
+
+  elsewhere.ws->send_text(send_frame("still here", "c-1"));
+  CHECK(next_of(*elsewhere.ws, "message").at("message") == "still here");
+  CHECK(next_of(*amy.ws, "message").at("message") == "still here");
+  CHECK(s.get().chat_room().online() == std::vector<std::string>{"user1", "user2"});
+}
