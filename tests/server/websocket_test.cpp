@@ -25,6 +25,35 @@ std::int64_t now_ms() {
       .count();
 }
 
+/** What every client of a burst must have seen: the same ids in the same increasing order, all
+ *  `senders` × `per_sender` messages once each, and each sender's messages ("NAME #k") in the order
+ *  it sent them. */
+void check_one_order(const std::vector<std::vector<json>>& received, std::size_t senders, int per_sender) {
+  const std::size_t total = senders * static_cast<std::size_t>(per_sender);
+  std::vector<std::int64_t> reference;
+  for (const auto& m : received.at(0)) reference.push_back(m.at("id"));
+  REQUIRE(reference.size() == total);
+  for (std::size_t k = 1; k < reference.size(); ++k) REQUIRE(reference[k] > reference[k - 1]);
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    INFO("client " << i);
+    std::vector<std::int64_t> ids;
+    std::map<std::string, std::vector<int>> order;  // per sender, the numbers in arrival order
+    for (const auto& m : received[i]) {
+      ids.push_back(m.at("id"));
+      const auto body = m.at("message").get<std::string>();
+      const auto user = m.at("username").get<std::string>();
+      order[user].push_back(std::stoi(body.substr(user.size() + 2)));
+    }
+    CHECK(ids == reference);  // the same messages in the same order, none twice, none missing
+    REQUIRE(order.size() == senders);
+    for (const auto& [user, numbers] : order) {
+      INFO(user);
+      REQUIRE(numbers.size() == static_cast<std::size_t>(per_sender));
+      for (int k = 0; k < per_sender; ++k) CHECK(numbers[k] == k);  // each sender's order is kept
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("upgrade refused without a session, for another user's name, from a foreign Origin", "[ws]") {
@@ -175,24 +204,7 @@ TEST_CASE("concurrent senders: every client sees the same id sequence", "[ws]") 
   for (auto& t : threads) t.join();
   REQUIRE(failures == 0);
 
-  std::vector<std::int64_t> reference;
-  for (const auto& m : received[0]) reference.push_back(m.at("id"));
-  REQUIRE(reference.size() == users.size() * per_client);
-  for (std::size_t k = 1; k < reference.size(); ++k) REQUIRE(reference[k] > reference[k - 1]);
-  for (std::size_t i = 0; i < users.size(); ++i) {
-    std::vector<std::int64_t> ids;
-    std::vector<int> own_order;
-    for (const auto& m : received[i]) {
-      ids.push_back(m.at("id"));
-      if (m.at("username") == users[i]) {
-        own_order.push_back(std::stoi(m.at("message").get<std::string>().substr(users[i].size() + 2)));
-      }
-    }
-    INFO(users[i]);
-    CHECK(ids == reference);
-    REQUIRE(own_order.size() == per_client);
-    for (int k = 0; k < per_client; ++k) CHECK(own_order[k] == k);  // each sender's order is kept
-  }
+  check_one_order(received, users.size(), per_client);
 }
 
 TEST_CASE("a burst with a commit interval reaches every client exactly once, in order, on both I/O threads",
@@ -245,28 +257,7 @@ TEST_CASE("a burst with a commit interval reaches every client exactly once, in 
   for (auto& t : threads) t.join();
   REQUIRE(failures == 0);
 
-  std::vector<std::int64_t> reference;
-  for (const auto& m : received[0]) reference.push_back(m.at("id"));
-  REQUIRE(reference.size() == total);
-  for (std::size_t k = 1; k < reference.size(); ++k) REQUIRE(reference[k] > reference[k - 1]);
-  for (std::size_t i = 0; i < clients.size(); ++i) {
-    INFO("client " << i);
-    std::vector<std::int64_t> ids;
-    std::map<std::string, std::vector<int>> order;  // per sender, the numbers in arrival order
-    for (const auto& m : received[i]) {
-      ids.push_back(m.at("id"));
-      const auto body = m.at("message").get<std::string>();
-      const auto user = m.at("username").get<std::string>();
-      order[user].push_back(std::stoi(body.substr(user.size() + 2)));
-    }
-    CHECK(ids == reference);  // the same messages in the same order, none twice, none missing
-    REQUIRE(order.size() == senders.size());
-    for (const auto& [user, numbers] : order) {
-      INFO(user);
-      REQUIRE(numbers.size() == per_sender);
-      for (int k = 0; k < per_sender; ++k) CHECK(numbers[k] == k);  // each sender's order is kept
-    }
-  }
+  check_one_order(received, senders.size(), per_sender);
   CHECK(s.get().chat_room().last_id() == static_cast<std::int64_t>(total));
 }
 
