@@ -212,13 +212,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t used = 0;
     // As http_session's bounded read buffer: the parser sees at most that many
     // unparsed bytes; needing more than that is buffer_overflow.
+    // After need_more the parser must be given more bytes than before (as Beast's
+    // own read does): offering the same bytes again breaks its preconditions.
     while (!parser.is_done()) {
-      const std::size_t window = std::min(rest.size() - used, chat::limits::max_http_read_buffer_bytes);
+      const std::size_t available = rest.size() - used;
+      const std::size_t window = std::min(available, chat::limits::max_http_read_buffer_bytes);
       const auto n = parser.put(boost::asio::buffer(rest.data() + used, window), ec);
       used += n;
       if (ec == http::error::need_more) {
         ec = {};
-        if (n == 0 && window == chat::limits::max_http_read_buffer_bytes) {
+        if (window == available) {  // all the client sent is in: then the peer closed
+          parser.put_eof(ec);
+          break;
+        }
+        if (n == 0) {
           ec = http::error::buffer_overflow;
           FUZZ_CHECK(read_error_response(ec).has_value(), "a full read buffer must be answered");
         }
