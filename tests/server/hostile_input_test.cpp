@@ -312,15 +312,7 @@ TEST_CASE("username spoofing: the session decides who speaks", "[hostile][ws]") 
 }
 
 TEST_CASE("control characters and bidi overrides are stored verbatim and always JSON-escaped", "[hostile][ws]") {
-  std::mutex mu;
-  std::string logs;
-  chat::server::log::set_sink([&](const std::string& line) {
-    std::lock_guard lock(mu);
-    logs += line;
-  });
-  struct restore_sink {
-    ~restore_sink() { chat::server::log::set_sink({}); }
-  } restore;
+  log_capture capture;
   {
     test_server s([](chat::server::config& c) { c.guest_mode = true; });
     const auto port = s.port();
@@ -360,7 +352,7 @@ TEST_CASE("control characters and bidi overrides are stored verbatim and always 
     // A guest name with an escape sequence is refused, and the log line stays printable.
     CHECK(upgrade_status(port, "/websocket/chatroom?username=%1b%5b2J%07") == 400);
   }
-  std::lock_guard lock(mu);
+  const auto logs = capture.text();
   for (std::size_t i = 0; i < logs.size(); ++i) {
     const auto c = static_cast<unsigned char>(logs[i]);
     INFO("log byte " << i);

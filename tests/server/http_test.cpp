@@ -164,15 +164,7 @@ TEST_CASE("healthz is 200, then 503 while shutting down", "[http]") {
 }
 
 TEST_CASE("logs have one line per login and never a password or a token", "[http]") {
-  std::mutex mu;
-  std::string captured;
-  chat::server::log::set_sink([&](const std::string& line) {
-    std::lock_guard lock(mu);
-    captured += line;
-  });
-  struct restore_sink {  // also when a REQUIRE below throws: the sink captures locals of this test
-    ~restore_sink() { chat::server::log::set_sink({}); }
-  } restore;
+  log_capture logs;
   std::string token;
   {
     test_server s;
@@ -182,7 +174,7 @@ TEST_CASE("logs have one line per login and never a password or a token", "[http
     REQUIRE(ws.read());
     ws.close();
   }
-  chat::server::log::set_sink({});  // the server has stopped: nothing logs any more
+  const auto captured = logs.text();  // the server has stopped: nothing logs any more
   CHECK(captured.find("Sup3r-Secret-Pw") == std::string::npos);
   CHECK(captured.find(token) == std::string::npos);
   CHECK(captured.find("login user=user1 addr=127.0.0.1 result=bad_credentials") != std::string::npos);

@@ -3,6 +3,7 @@
 // binary as a child process, and waiting for events with a deadline.
 #pragma once
 
+#include "log.hpp"
 #include "server.hpp"
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -27,6 +29,30 @@ class temp_dir {
 
  private:
   std::filesystem::path path_;
+};
+
+/** Captures the server's log lines while it lives; puts the default sink back
+ *  when it dies, also when a REQUIRE throws (the sink refers to this object). */
+class log_capture {
+ public:
+  log_capture() {
+    chat::server::log::set_sink([this](const std::string& line) {
+      std::lock_guard lock(mu_);
+      text_ += line;
+    });
+  }
+  ~log_capture() { chat::server::log::set_sink({}); }
+  log_capture(const log_capture&) = delete;
+  log_capture& operator=(const log_capture&) = delete;
+  /** Every line so far. */
+  std::string text() const {
+    std::lock_guard lock(mu_);
+    return text_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string text_;
 };
 
 /** Writes `content` to `path`, creating directories. */
