@@ -722,6 +722,13 @@ namespace {
 /** A page of `store`'s browser, live as eric. */
 void live_in(Harness& h, const std::vector<ChatMessage>& history = {}) { h.go_live("eric", history); }
 
+/** The server knows the session ended: the login page, no note, nothing left for the next load. */
+void logged_out_and_told(Harness& h, const MemoryStore& store) {
+  CHECK(h.client.page() == Page::login);
+  CHECK(h.client.login_error().empty());
+  CHECK_FALSE(store.has(ChatClient::logout_key));
+}
+
 HttpRequest logout_request(Harness& h) {
   h.client.logout(h.now);
   const auto r = one<cmd::Http>(h.take()).request;
@@ -747,15 +754,11 @@ TEST_CASE("logging out waits on its own page until the server answered") {
 
   SECTION("204: the login page, and nothing left to do on the next load") {
     h.http(r, 204);
-    CHECK(h.client.page() == Page::login);
-    CHECK(h.client.login_error().empty());
-    CHECK_FALSE(store.has(ChatClient::logout_key));
+    logged_out_and_told(h, store);
   }
   SECTION("401: there was no session any more, which is as good") {
     h.http(r, 401);
-    CHECK(h.client.page() == Page::login);
-    CHECK(h.client.login_error().empty());
-    CHECK_FALSE(store.has(ChatClient::logout_key));
+    logged_out_and_told(h, store);
   }
 }
 
@@ -817,9 +820,7 @@ TEST_CASE("a logout the server does not answer in time stops waiting; a late ans
   CHECK(store.has(ChatClient::logout_key));
 
   h.http(r, 204);  // it got through after all
-  CHECK(h.client.page() == Page::login);
-  CHECK(h.client.login_error().empty());
-  CHECK_FALSE(store.has(ChatClient::logout_key));
+  logged_out_and_told(h, store);
 }
 
 TEST_CASE("a reload while logging out ends the session on the next load") {
