@@ -3,7 +3,7 @@
 #include "config.hpp"
 #include "log.hpp"
 #include "server.hpp"
-#include "user_admin.hpp"
+#include "auth/user_admin.hpp"
 
 #include <csignal>
 #include <cstdio>

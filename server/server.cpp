@@ -1,19 +1,19 @@
 // The server object: wiring, the listener and shutdown (see server.hpp).
 #include "server.hpp"
 
-#include "auth.hpp"
-#include "crypto.hpp"
-#include "http_api.hpp"
-#include "io_shard.hpp"
+#include "auth/auth.hpp"
+#include "auth/crypto.hpp"
+#include "http/http_api.hpp"
+#include "ws/io_shard.hpp"
 #include "log.hpp"
-#include "room.hpp"
-#include "seed_data.hpp"
+#include "room/room.hpp"
+#include "store/seed_data.hpp"
 #include "server_context.hpp"
-#include "session_start.hpp"
-#include "static_files.hpp"
+#include "http/session_start.hpp"
+#include "http/static_files.hpp"
 #include "stats.hpp"
-#include "store.hpp"
-#include "worker_pool.hpp"
+#include "store/store.hpp"
+#include "auth/worker_pool.hpp"
 
 #include <chat/limits.hpp>
 

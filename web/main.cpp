@@ -1,14 +1,14 @@
 // The browser app: set-up (WebGL2, ImGui, fonts, the client and its
 // transport), then the frame loop. Frames are drawn only when something
 // changed, so an idle chat costs no CPU.
-#include "chat_client.hpp"
-#include "chat_session.hpp"
+#include "client/chat_client.hpp"
+#include "client/chat_session.hpp"
 #include "platform/assets.hpp"
 #include "platform/browser_platform.hpp"
 #include "platform/browser_storage.hpp"
 #include "platform/dom_layer.hpp"
 #include "platform/input_seq.hpp"
-#include "transport_browser.hpp"
+#include "transport/transport_browser.hpp"
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
 

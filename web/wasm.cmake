@@ -2,7 +2,7 @@
 
 # chat_core: ChatClient + the browser transport, no ImGui. A headless build
 # (Node with npm `ws` as WebSocket and Node's fetch) links this and drives it.
-add_library(chat_core STATIC transport_browser.cpp)
+add_library(chat_core STATIC transport/transport_browser.cpp)
 target_link_libraries(chat_core PUBLIC chat_client)
 target_link_options(chat_core INTERFACE -lwebsocket.js "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/transport.js")
 set_property(TARGET chat_core APPEND PROPERTY INTERFACE_LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/js/transport.js)

@@ -8,17 +8,17 @@
 // TLS), pages with their CSP, and never a byte from outside the web root.
 #include "fuzz_check.hpp"
 
-#include "auth.hpp"
+#include "auth/auth.hpp"
 #include "config.hpp"
-#include "crypto.hpp"
-#include "http_api.hpp"
-#include "http_read.hpp"
+#include "auth/crypto.hpp"
+#include "http/http_api.hpp"
+#include "http/http_read.hpp"
 #include "log.hpp"
-#include "security_headers.hpp"
-#include "seed_data.hpp"
-#include "static_files.hpp"
-#include "store.hpp"
-#include "worker_pool.hpp"
+#include "http/security_headers.hpp"
+#include "store/seed_data.hpp"
+#include "http/static_files.hpp"
+#include "store/store.hpp"
+#include "auth/worker_pool.hpp"
 
 #include <chat/limits.hpp>
 #include <chat/validation.hpp>

@@ -6,7 +6,7 @@
 // resolved path is always a canonical regular file inside the root.
 #include "fuzz_check.hpp"
 
-#include "static_files.hpp"
+#include "http/static_files.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -7,7 +7,7 @@
 // failed; a peer's close code is one it may send, or 1005.
 #include "fuzz_check.hpp"
 
-#include "ws_frame.hpp"
+#include "ws/ws_frame.hpp"
 
 #include <cstddef>
 #include <cstdint>

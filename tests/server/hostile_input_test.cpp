@@ -4,12 +4,12 @@
 // spoofing, control and bidi characters, JSON bombs, 4001 characters in every
 // script, floods. The cases tests/server already had are listed in
 // docs/security.md, not repeated here.
-#include "crypto.hpp"
+#include "auth/crypto.hpp"
 #include "log.hpp"
-#include "room.hpp"
+#include "room/room.hpp"
 #include "server.hpp"
 #include "stats.hpp"
-#include "store.hpp"
+#include "store/store.hpp"
 
 #include "raw_socket.hpp"
 #include "test_client.hpp"

@@ -3,7 +3,7 @@
 // values are simply not kept (the client then works as without a store).
 #pragma once
 
-#include "local_store.hpp"
+#include "client/local_store.hpp"
 
 namespace chat::web {
 

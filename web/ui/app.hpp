@@ -2,7 +2,7 @@
 // it returns, and answers the test hook (window.chatroom.state() / rect()).
 #pragma once
 
-#include "chat_session.hpp"
+#include "client/chat_session.hpp"
 #include "ui/chat_view.hpp"
 #include "ui/login_view.hpp"
 #include "ui/widgets.hpp"

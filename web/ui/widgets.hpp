@@ -3,7 +3,7 @@
 // through the DOM layer), icons drawn with ImDrawList, and avatars.
 #pragma once
 
-#include "chat_client.hpp"
+#include "client/chat_client.hpp"
 #include "platform/dom_layer.hpp"
 #include "ui/theme.hpp"
 

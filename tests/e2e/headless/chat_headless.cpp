@@ -3,9 +3,9 @@
 // js/transport.js), behind a small C API that tests/e2e/node drives.
 // One client per module instance; the Node harness supplies the WebSocket
 // class (npm `ws`) and fetch with a cookie jar, as a browser would.
-#include "chat_client.hpp"
-#include "chat_session.hpp"
-#include "transport_browser.hpp"
+#include "client/chat_client.hpp"
+#include "client/chat_session.hpp"
+#include "transport/transport_browser.hpp"
 
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,86 @@
+// Logins and sessions (see auth.hpp).
+#include "auth/auth.hpp"
+
+#include "auth/crypto.hpp"
+#include "store/store.hpp"
+
+#include <chat/limits.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace chat::server {
+namespace {
+
+std::string username_key(std::string_view username) {
+  std::string k = "u:";
+  for (char c : username) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return k;
+}
+
+std::string address_key(std::string_view address) { return "a:" + std::string(address); }
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+auth::auth(store& s)
+    : store_(s),
+      throttle_(limits::login_max_failures, std::chrono::seconds(limits::login_failure_window_s),
+                limits::max_throttle_keys) {}
+
+login_outcome auth::login(std::string_view username, std::string_view password, std::string_view address) {
+  login_outcome out;
+  const auto now = login_throttle::clock::now();
+  const auto ukey = username_key(username);
+  const auto akey = address_key(address);
+  const auto wait = std::max(throttle_.retry_after(ukey, now), throttle_.retry_after(akey, now));
+  if (wait > 0) {
+    out.result = login_outcome::status::throttled;
+    out.retry_after_s = wait;
+    return out;
+  }
+
+  const auto record = store_.find_user(username);
+  const bool ok = record ? crypto::verify_password(record->password_hash, password)
+                         : (crypto::spend_verification_time(password), false);
+  if (!ok) {
+    throttle_.record_failure(ukey, now);
+    throttle_.record_failure(akey, now);
+    out.result = login_outcome::status::bad_credentials;
+    return out;
+  }
+
+  throttle_.clear(ukey);
+  const auto created = now_ms();
+  store_.purge_expired_sessions(created);
+  out.token = crypto::new_token();
+  store_.create_session(crypto::token_digest(out.token), record->user.id, created,
+                        created + limits::session_ttl_s * 1000);
+  out.user = record->user;
+  out.result = login_outcome::status::ok;
+  return out;
+}
+
+std::optional<User> auth::user_for_token(std::string_view token) {
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  return store_.session_user(crypto::token_digest(token), now_ms());
+}
+
+bool auth::logout(std::string_view token) {
+  if (token.empty() || token.size() > 256) return false;
+  // An expired session is no session (401), but it goes all the same.
+  const auto digest = crypto::token_digest(token);
+  const bool live = store_.session_user(digest, now_ms()).has_value();
+  return store_.delete_session(digest) && live;
+}
+
+std::vector<User> auth::employees() { return store_.list_users(); }
+
+bool auth::is_registered(std::string_view name) { return store_.find_user(name).has_value(); }
+
+}  // namespace chat::server

@@ -1,0 +1,58 @@
+// Logins and sessions: password verification (argon2id), throttling of
+// failures per username and per address, random session tokens stored as
+// digests with an expiry, logout. Blocking calls: run login() off the I/O threads.
+#pragma once
+
+#include "auth/login_throttle.hpp"
+
+#include <chat/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chat::server {
+
+class store;
+
+/** The answer to a login attempt. */
+struct login_outcome {
+  enum class status { ok, bad_credentials, throttled };
+  status result = status::bad_credentials;
+  User user;                      ///< when ok
+  std::string token;              ///< when ok: the only copy; the store keeps a digest
+  std::int64_t retry_after_s = 0; ///< when throttled
+};
+
+/** Sessions over a store. Thread-safe. */
+class auth {
+ public:
+  explicit auth(store& s);
+
+  /** Verifies the password (spending the same time for unknown users) and
+   *  creates a session. `address` is the client's IP for throttling. */
+  login_outcome login(std::string_view username, std::string_view password, std::string_view address);
+
+  /** The user of a live session token. */
+  std::optional<User> user_for_token(std::string_view token);
+
+  /** Revokes the session; false if the token named none. */
+  bool logout(std::string_view token);
+
+  /** Every employee, for GET /api/employees. */
+  std::vector<User> employees();
+
+  /** True if `name` is a registered username (any letter case). */
+  bool is_registered(std::string_view name);
+
+ private:
+  store& store_;
+  login_throttle throttle_;
+};
+
+/** Milliseconds since the Unix epoch. */
+std::int64_t now_ms();
+
+}  // namespace chat::server

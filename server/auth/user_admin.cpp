@@ -1,0 +1,99 @@
+// User administration commands (see user_admin.hpp).
+#include "auth/user_admin.hpp"
+
+#include "auth/crypto.hpp"
+#include "store/seed_data.hpp"
+#include "store/store.hpp"
+
+#include <chat/limits.hpp>
+#include <chat/validation.hpp>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <termios.h>
+#include <unistd.h>
+
+namespace chat::server {
+namespace {
+
+/** Reads one line; on a terminal, prompts on stderr and turns echo off. */
+bool read_password(std::istream& in, std::ostream& err, std::string& password) {
+  const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO);
+  termios old {};
+  if (tty) {
+    err << "Password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  const bool ok = static_cast<bool>(std::getline(in, password));
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    err << "\n";
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return ok;
+}
+
+}  // namespace
+
+int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (!crypto::init()) {
+    err << "chatroom-server: libsodium cannot be initialised\n";
+    return 2;
+  }
+  std::unique_ptr<store> db;
+  try {
+    db = open_sqlite_store(cfg.db_path);
+    if (db->created()) seed_sample_data(*db);
+  } catch (const std::exception& e) {
+    err << "chatroom-server: --db " << cfg.db_path << ": " << e.what() << "\n";
+    return 2;
+  }
+
+  if (cfg.cmd == command::user_list) {
+    for (const auto& u : db->list_users()) {
+      out << u.id << "\t" << u.username << "\t" << u.name << "\t" << u.job_title << "\n";
+    }
+    return 0;
+  }
+
+  if (cfg.cmd == command::user_add && !is_valid_username(cfg.user_name)) {
+    err << "chatroom-server: usernames are 1-32 of A-Z a-z 0-9 . _ - starting with a letter or digit\n";
+    return 1;
+  }
+  std::string password;
+  if (!read_password(in, err, password) || password.empty() || password.size() > limits::max_password_bytes) {
+    err << "chatroom-server: give the password (1-" << limits::max_password_bytes
+        << " bytes) on the first line of standard input\n";
+    return 1;
+  }
+  const std::string hash = crypto::hash_password(password);
+  password.assign(password.size(), '\0');
+
+  if (cfg.cmd == command::user_add) {
+    new_employee e;
+    e.username = cfg.user_name;
+    e.firstname = cfg.first_name.empty() ? cfg.user_name : cfg.first_name;
+    e.lastname = cfg.last_name;
+    e.job_title = cfg.job_title;
+    e.password_hash = hash;
+    const auto id = db->add_employee(e);
+    if (!id) {
+      err << "chatroom-server: user " << cfg.user_name << " already exists (use user passwd)\n";
+      return 1;
+    }
+    out << "added user " << cfg.user_name << " (id " << *id << ")\n";
+    return 0;
+  }
+  if (!db->set_password(cfg.user_name, hash)) {
+    err << "chatroom-server: no user " << cfg.user_name << "\n";
+    return 1;
+  }
+  out << "changed the password of " << cfg.user_name << "; their sessions were revoked\n";
+  return 0;
+}
+
+}  // namespace chat::server

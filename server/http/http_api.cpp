@@ -1,0 +1,285 @@
+// The HTTP router and JSON API (see http_api.hpp).
+#include "http/http_api.hpp"
+
+#include "auth/auth.hpp"
+#include "config.hpp"
+#include "auth/crypto.hpp"
+#include "log.hpp"
+#include "http/static_files.hpp"
+#include "auth/worker_pool.hpp"
+
+#include <chat/limits.hpp>
+#include <chat/protocol.hpp>
+#include <chat/validation.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace chat::server {
+namespace {
+
+http_response json_ok(unsigned status, std::string body) {
+  http_response res;
+  res.status = status;
+  res.body = std::move(body);
+  res.set("Content-Type", "application/json; charset=utf-8");
+  res.set("Cache-Control", "no-store");
+  return res;
+}
+
+http_response method_not_allowed(const char* allow) {
+  auto res = json_error(405, "method_not_allowed", "This method is not allowed here.");
+  res.set("Allow", allow);
+  return res;
+}
+
+http_response unauthorized() { return json_error(401, "unauthorized", "Log in first."); }
+
+std::string cookie(bool tls, const std::string& value, std::int64_t max_age) {
+  std::string c = "session=" + value + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
+  if (tls) c += "; Secure";
+  return c;
+}
+
+bool is_get(const http_request& r) { return r.method == "GET" || r.method == "HEAD"; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      unsigned v = 0;
+      const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+      if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return std::nullopt;
+      out.push_back(static_cast<char>(v));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> query_param(std::string_view target, std::string_view key) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  std::optional<std::string> found;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    const auto k = percent_decode(pair.substr(0, eq));
+    if (!k || *k != key) continue;
+    found = eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1));
+  }
+  return found;
+}
+
+std::string request_token(const http_request& r) {
+  std::string_view auth = r.authorization;
+  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+    auth.remove_prefix(7);
+    while (!auth.empty() && auth.front() == ' ') auth.remove_prefix(1);
+    return std::string(auth);
+  }
+  std::string_view c = r.cookie;
+  while (!c.empty()) {
+    const auto semi = c.find(';');
+    std::string_view pair = c.substr(0, semi);
+    c = semi == std::string_view::npos ? std::string_view() : c.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.rfind("session=", 0) == 0) return std::string(pair.substr(8));
+  }
+  return {};
+}
+
+http_api::http_api(auth& a, static_files& files, worker_pool& pool, const config& cfg,
+                   const std::atomic<bool>& shutting_down)
+    : auth_(a), files_(files), pool_(pool), cfg_(cfg), shutting_down_(shutting_down) {}
+
+bool http_api::origin_allowed(const http_request& r) const {
+  if (!r.has_origin) return true;
+  const std::string origin = lower(r.origin);
+  const std::string own = (r.tls ? "https://" : "http://") + lower(r.host);
+  if (!r.host.empty() && origin == own) return true;
+  for (const auto& allowed : cfg_.allow_origins) {
+    if (origin == lower(allowed)) return true;
+  }
+  return false;
+}
+
+std::optional<User> http_api::session_user(const http_request& r) {
+  const auto token = request_token(r);
+  if (token.empty()) return std::nullopt;
+  return auth_.user_for_token(token);
+}
+
+void http_api::handle(const http_request& r, std::function<void(http_response)> done) {
+  const std::string_view path = r.path();
+  try {
+    if (path == "/healthz") {
+      if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
+      if (shutting_down_.load()) return done(json_error(503, "shutting_down", "The server is shutting down."));
+      return done(json_ok(200, R"({"status":"ok"})"));
+    }
+    if (path.rfind("/api/", 0) == 0) {
+      const bool post = r.method == "POST";
+      if ((path == "/api/login" || path == "/api/logout") && !origin_allowed(r)) {
+        return done(json_error(403, "forbidden_origin", "Requests from this origin are not accepted."));
+      }
+      if (path == "/api/login") return post ? login(r, std::move(done)) : done(method_not_allowed("POST"));
+      if (path == "/api/logout") return done(post ? logout(r) : method_not_allowed("POST"));
+      if (path == "/api/me" || path == "/api/employees") {
+        if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
+        const auto user = session_user(r);
+        if (!user) return done(unauthorized());
+        if (path == "/api/me") return done(json_ok(200, encode_user(*user)));
+        return done(json_ok(200, encode_users(auth_.employees())));
+      }
+      return done(json_error(404, "not_found", "There is no such API."));
+    }
+    if (path == chat_socket_path) {
+      auto res = json_error(426, "upgrade_required", "This is the chat's WebSocket endpoint.");
+      res.set("Upgrade", "websocket");
+      return done(res);
+    }
+    if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
+    if (path.rfind("/avatars/", 0) == 0) {
+      if (auto res = serve_avatar(r, path.substr(9))) return done(std::move(*res));
+    }
+    done(files_.serve(r));
+  } catch (const std::exception& e) {
+    log::error("http", "path=" + log::clean(path) + " error=" + log::clean(e.what()));
+    done(json_error(500, "internal", "Something went wrong on the server."));
+  }
+}
+
+void http_api::login(const http_request& r, std::function<void(http_response)> done) {
+  const auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("username") || !j.contains("password") ||
+      !j["username"].is_string() || !j["password"].is_string()) {
+    return done(json_error(400, "bad_request", R"(Send {"username":"…","password":"…"}.)"));
+  }
+  std::string username = j["username"].get<std::string>();
+  std::string password = j["password"].get<std::string>();
+  if (username.empty() || username.size() > 256 || password.size() > limits::max_password_bytes) {
+    return done(json_error(400, "bad_request", "The username or password is too long or empty."));
+  }
+  const bool tls = r.tls;
+  const std::string address = r.address;
+  // Argon2 takes tens of milliseconds and 64 MiB: never on an I/O thread.
+  auto job = [this, username = std::move(username), password = std::move(password), address, tls, done]() mutable {
+    http_response res;
+    try {
+      const auto out = auth_.login(username, password, address);
+      switch (out.result) {
+        case login_outcome::status::ok: {
+          // {"user":User,"token":"…"} in the documented order.
+          res = json_ok(200, R"({"user":)" + encode_user(out.user) + R"(,"token":)" +
+                                 nlohmann::json(out.token).dump() + "}");
+          res.set("Set-Cookie", cookie(tls, out.token, limits::session_ttl_s));
+          log::info("login", "user=" + log::clean(out.user.username) + " addr=" + address + " result=ok");
+          break;
+        }
+        case login_outcome::status::bad_credentials:
+          res = json_error(401, "bad_credentials", "Wrong username or password.");
+          log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=bad_credentials");
+          break;
+        case login_outcome::status::throttled:
+          res = json_error(429, "throttled", "Too many failed logins; try again later.");
+          res.set("Retry-After", std::to_string(out.retry_after_s));
+          log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=throttled");
+          break;
+      }
+    } catch (const std::exception& e) {
+      log::error("login", "user=" + log::clean(username) + " addr=" + address + " error=" + log::clean(e.what()));
+      res = json_error(500, "internal", "Something went wrong on the server.");
+    }
+    password.assign(password.size(), '\0');
+    done(std::move(res));
+  };
+  if (!pool_.submit(std::move(job))) {
+    auto res = json_error(503, "busy", "Too many logins at once; try again.");
+    res.set("Retry-After", "1");
+    done(std::move(res));
+  }
+}
+
+http_response http_api::logout(const http_request& r) {
+  const auto token = request_token(r);
+  if (token.empty() || !auth_.logout(token)) return unauthorized();
+  log::info("logout", "addr=" + r.address);
+  if (on_session_ended) on_session_ended(crypto::token_digest(token));
+  http_response res;
+  res.status = 204;
+  res.set("Set-Cookie", cookie(r.tls, "", 0));
+  res.set("Cache-Control", "no-store");
+  return res;
+}
+
+http_api::admission http_api::admit_websocket(const http_request& r) {
+  admission a;
+  auto refuse = [&](unsigned status, const char* code, const char* message) {
+    a.refusal = json_error(status, code, message);
+    log::warn("upgrade", "refused=" + std::string(code) + " addr=" + r.address);
+    return a;
+  };
+  if (shutting_down_.load()) return refuse(503, "shutting_down", "The server is shutting down.");
+  if (!origin_allowed(r)) return refuse(403, "forbidden_origin", "WebSocket connections from this origin are refused.");
+
+  member_info m;
+  m.address = r.address;
+  m.v1 = query_param(r.target, "v") == std::optional<std::string>("1");
+  if (const auto since = query_param(r.target, "since")) {
+    std::int64_t v = -1;
+    const auto res = std::from_chars(since->data(), since->data() + since->size(), v);
+    if (res.ec != std::errc() || res.ptr != since->data() + since->size() || v < 0) {
+      return refuse(400, "bad_request", "since must be a message id (a non-negative integer).");
+    }
+    m.since = v;
+  }
+  const auto username = query_param(r.target, "username");
+  try {
+    if (const auto user = session_user(r)) {
+      if (username && !username->empty() && *username != user->username) {
+        return refuse(403, "username_mismatch", "The username does not match your session.");
+      }
+      m.user = *user;
+      m.session = crypto::token_digest(request_token(r));
+    } else if (cfg_.guest_mode && username && !username->empty()) {
+      if (!is_valid_username(*username)) return refuse(400, "bad_request", "That is not a valid username.");
+      if (auth_.is_registered(*username)) {
+        return refuse(403, "username_taken", "That name belongs to a registered user; log in instead.");
+      }
+      m.guest = true;
+      m.user.username = *username;
+      m.user.name = *username;
+      m.user.firstname = *username;
+      m.user.job_title = "Guest";
+    } else {
+      return refuse(401, "unauthorized", "Log in first.");
+    }
+  } catch (const std::exception& e) {
+    log::error("upgrade", "addr=" + r.address + " error=" + log::clean(e.what()));
+    a.refusal = json_error(500, "internal", "Something went wrong on the server.");
+    return a;
+  }
+  a.member = std::move(m);
+  return a;
+}
+
+}  // namespace chat::server

@@ -1,0 +1,68 @@
+// The HTTP router of PROTOCOL.md §2 without Beast: the JSON API (login,
+// logout, me, employees), /healthz, avatars, static files, and the admission
+// checks of a WebSocket upgrade (session, username, Origin, guest mode).
+#pragma once
+
+#include "http/http_types.hpp"
+#include "room/room.hpp"
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace chat::server {
+
+class auth;
+class static_files;
+class worker_pool;
+struct config;
+
+/** The path of the chat socket. */
+inline constexpr std::string_view chat_socket_path = "/websocket/chatroom";
+
+/** Answers requests. Thread-safe. */
+class http_api {
+ public:
+  http_api(auth& a, static_files& files, worker_pool& pool, const config& cfg, const std::atomic<bool>& shutting_down);
+
+  /** Answers a (non-upgrade) request. `done` is called exactly once, maybe on
+   *  another thread (logins verify passwords on the worker pool). */
+  void handle(const http_request& r, std::function<void(http_response)> done);
+
+  /** The verdict on a WebSocket upgrade to chat_socket_path: a member, or the refusal. */
+  struct admission {
+    std::optional<member_info> member;
+    http_response refusal;
+  };
+  admission admit_websocket(const http_request& r);
+
+  /** True if the request has no Origin or its Origin is the server's own or allowed. */
+  bool origin_allowed(const http_request& r) const;
+
+  /** Called after a logout with the ended session's token digest (the room
+   *  closes the sockets opened with it). Set before the server starts. */
+  std::function<void(const std::string& session)> on_session_ended;
+
+ private:
+  void login(const http_request& r, std::function<void(http_response)> done);
+  http_response logout(const http_request& r);
+  std::optional<User> session_user(const http_request& r);
+
+  auth& auth_;
+  static_files& files_;
+  worker_pool& pool_;
+  const config& cfg_;
+  const std::atomic<bool>& shutting_down_;
+};
+
+/** The session token of a request: the Bearer token, else the `session` cookie. */
+std::string request_token(const http_request& r);
+
+/** Decodes one application/x-www-form-urlencoded query value ('+' is a space). */
+std::optional<std::string> percent_decode(std::string_view s);
+
+/** The value of `key` in the target's query string, decoded. */
+std::optional<std::string> query_param(std::string_view target, std::string_view key);
+
+}  // namespace chat::server

@@ -1,0 +1,228 @@
+// One HTTP connection, plain or TLS: reads a request (with header/body limits
+// and a read timeout), answers it through http_api, or, on an admitted
+// upgrade, answers the WebSocket handshake itself and hands the socket to a
+// ws_session (our own framing from there on). Include only from sessions_*.cpp.
+#pragma once
+
+#include "config.hpp"
+#include "http/http_api.hpp"
+#include "http/http_read.hpp"
+#include "log.hpp"
+#include "http/security_headers.hpp"
+#include "ws/io_shard.hpp"
+#include "server_context.hpp"
+#include "ws/ws_frame.hpp"
+#include "ws/ws_session.hpp"
+
+#include <chat/limits.hpp>
+
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>  // is_upgrade only
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+namespace chat::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+/** Beast's stream (for its request timeouts) over a shard's socket. */
+using plain_http_stream = beast::basic_stream<net::ip::tcp, net::io_context::executor_type>;
+
+template <class Stream>
+inline constexpr bool is_tls_stream = !std::is_same_v<Stream, plain_http_stream>;
+
+/** An HTTP/1.1 connection: one request at a time, keep-alive, then upgrade or close. */
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+ public:
+  http_session(Stream stream, io_shard& shard, server_context& ctx, std::string address)
+      : stream_(std::move(stream)), shard_(shard), ctx_(ctx), address_(std::move(address)) {}
+
+  void run() {
+    if constexpr (is_tls_stream<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&http_session::on_handshake, this->shared_from_this()));
+    } else {
+      do_read();
+    }
+  }
+
+ private:
+  void on_handshake(beast::error_code ec) {
+    if (ec) return fail(ec, "tls handshake");
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    limit_request(*parser_);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      if (auto res = read_error_response(ec)) return send_error(std::move(*res));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+          ec == net::error::eof || ec == net::error::connection_reset) {
+        return do_close();
+      }
+      return fail(ec, "read");
+    }
+
+    auto& req = parser_->get();
+    http_request r = to_request(req, address_, is_tls_stream<Stream>);
+    keep_alive_ = req.keep_alive();
+    head_ = req.method() == http::verb::head;
+
+    if (beast::websocket::is_upgrade(req)) {
+      if (r.path() != chat_socket_path) return send(json_error(404, "not_found", "There is no such WebSocket."));
+      auto verdict = ctx_.api.admit_websocket(r);
+      if (!verdict.member) {
+        keep_alive_ = false;
+        return send(std::move(verdict.refusal));
+      }
+      // The handshake (RFC 6455 §4.2): Beast parsed the request, we answer it.
+      if (req[http::field::sec_websocket_version] != "13") {
+        auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
+        res.set("Sec-WebSocket-Version", "13");
+        keep_alive_ = false;
+        return send(std::move(res));
+      }
+      const auto key = req[http::field::sec_websocket_key];
+      if (!ws::valid_key(key)) {
+        keep_alive_ = false;
+        return send(json_error(400, "bad_request", "That is not a WebSocket handshake."));
+      }
+      std::string response =
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Accept: " + ws::accept_key(key) + "\r\nServer: chatroom-server\r\n\r\n";
+      // Bytes the client sent right after its request belong to the WebSocket.
+      const auto rest = buffer_.cdata();
+      const std::string early(static_cast<const char*>(rest.data()), rest.size());
+      beast::get_lowest_layer(stream_).expires_never();
+      if constexpr (is_tls_stream<Stream>) {
+        std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
+            ->start(std::move(response), early);
+      } else {
+        std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_,
+                                                   std::move(*verdict.member))
+            ->start(std::move(response), early);
+      }
+      return;
+    }
+
+    ctx_.api.handle(r, [self = this->shared_from_this()](http_response res) {
+      net::post(self->stream_.get_executor(),
+                [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+    });
+  }
+
+  /** Answers a request that could not be read, then closes. */
+  void send_error(http_response res) {
+    keep_alive_ = false;
+    head_ = false;
+    log::warn("http", "addr=" + address_ + " status=" + std::to_string(res.status));
+    send(std::move(res));
+  }
+
+  template <class Body>
+  void decorate(http::response<Body>& msg, const http_response& res, bool keep_alive) const {
+    msg.set(http::field::server, "chatroom-server");
+    for (const auto& [name, value] : res.headers) msg.set(name, value);
+    msg.keep_alive(keep_alive);
+  }
+
+  void send(http_response res) {
+    add_security_headers(res, is_tls_stream<Stream>);
+    const bool keep_alive = keep_alive_ && !res.close && !ctx_.shutting_down.load();
+    const auto status = static_cast<http::status>(res.status);
+    std::optional<http::message_generator> out;
+    if (res.status == 204 || res.status == 304) {
+      http::response<http::empty_body> msg{status, 11};
+      decorate(msg, res, keep_alive);
+      out.emplace(std::move(msg));
+    } else if (!res.file_path.empty()) {
+      http::file_body::value_type file;
+      beast::error_code ec;
+      file.open(res.file_path.c_str(), beast::file_mode::scan, ec);
+      if (ec) return send(json_error(404, "not_found", "There is no such file."));
+      const auto size = file.size();
+      if (head_) {
+        http::response<http::empty_body> msg{status, 11};
+        decorate(msg, res, keep_alive);
+        msg.content_length(size);
+        out.emplace(std::move(msg));
+      } else {
+        http::response<http::file_body> msg{std::piecewise_construct, std::make_tuple(std::move(file)),
+                                            std::make_tuple(status, 11)};
+        decorate(msg, res, keep_alive);
+        msg.content_length(size);
+        out.emplace(std::move(msg));
+      }
+    } else if (head_) {
+      http::response<http::empty_body> msg{status, 11};
+      decorate(msg, res, keep_alive);
+      msg.content_length(res.body.size());
+      out.emplace(std::move(msg));
+    } else {
+      http::response<http::string_body> msg{status, 11, std::move(res.body)};
+      decorate(msg, res, keep_alive);
+      msg.prepare_payload();
+      out.emplace(std::move(msg));
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_write_timeout_s));
+    beast::async_write(stream_, std::move(*out),
+                       beast::bind_front_handler(&http_session::on_write, this->shared_from_this(), keep_alive));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "write");
+    if (!keep_alive) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    if constexpr (is_tls_stream<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::get_lowest_layer(self->stream_).close();
+      });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  void fail(beast::error_code ec, const char* what) {
+    if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::broken_pipe) {
+      return;
+    }
+    if constexpr (is_tls_stream<Stream>) {
+      if (ec == net::ssl::error::stream_truncated) return;
+    }
+    log::warn("http", std::string(what) + " addr=" + address_ + " error=" + log::clean(ec.message()));
+  }
+
+  Stream stream_;
+  beast::flat_buffer buffer_{limits::max_http_read_buffer_bytes};  // a chunk header cannot grow it without bound
+  io_shard& shard_;
+  server_context& ctx_;
+  std::string address_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = false;
+  bool head_ = false;
+};
+
+}  // namespace chat::server

@@ -1,0 +1,318 @@
+// The chat room (see room.hpp for the ordering invariant).
+#include "room/room.hpp"
+
+#include "log.hpp"
+#include "store/store.hpp"
+
+#include <chat/limits.hpp>
+#include <chat/protocol.hpp>
+#include <chat/validation.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+namespace chat::server {
+namespace {
+
+frame make_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+frame_list make_list(std::vector<frame> frames) {
+  return std::make_shared<const std::vector<frame>>(std::move(frames));
+}
+
+frame error_frame(std::string code, std::string_view message, std::string client_id = {}) {
+  return make_frame(encode(ErrorFrame{std::move(code), std::string(message), std::move(client_id)}));
+}
+
+std::string who(const member_info& i) {
+  return "user=" + log::clean(i.user.username) + " addr=" + i.address + (i.v1 ? " v=1" : " legacy") +
+         (i.guest ? " guest" : "");
+}
+
+}  // namespace
+
+room::room(store& s, room_options opts)
+    : store_(s), opts_(opts), rate_(opts.rate_per_second, opts.rate_burst), last_id_(s.last_message_id()) {
+  writer_ = std::make_unique<message_writer>(
+      s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
+      [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
+      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval);
+}
+
+room::~room() { stop_writer(); }
+
+void room::stop_writer() {
+  if (writer_) writer_->stop();
+}
+
+void room::wake_writer() { writer_->wake(); }
+
+void room::add_shard(member_shard& s) {
+  std::lock_guard lock(mu_);
+  shards_.push_back(&s);
+}
+
+member_reply room::join(const std::shared_ptr<room_member>& m) {
+  const auto& info = m->info();
+  std::int64_t upto = 0;
+  std::vector<std::string> online;
+  std::vector<std::shared_ptr<room_member>> keep;  // released after the lock
+  {
+    std::lock_guard lock(mu_);
+    if (members_.emplace(m.get(), m).second && !m->on_shard()) ++direct_members_;
+    const int connections = ++online_[info.user.username];
+    upto = last_id_;
+    online = online_locked();
+    if (connections == 1) {
+      announce_locked(make_frame(encode(PresenceFrame{PresenceEvent::join, info.user.username, online})), m.get(),
+                      keep);
+    }
+  }
+  log::info("connect", who(info) + " last_id=" + std::to_string(upto) +
+                           (info.since ? " since=" + std::to_string(*info.since) : ""));
+
+  member_reply reply;
+  reply.last_id = upto;
+  if (!info.v1 && !info.since) return reply;  // the seed's clients get live messages only
+  try {
+    message_page page = info.since ? store_.messages_page(*info.since, upto, limits::resume_max)
+                                   : store_.messages_page(0, upto, limits::history_on_connect);
+    fit(page);
+    if (info.v1) {
+      reply.frames.push_back(make_frame(encode(WelcomeFrame{info.user, std::move(online), upto})));
+      reply.frames.push_back(make_frame(encode(HistoryFrame{std::move(page.messages), page.more_before, {}})));
+    } else {
+      for (const auto& msg : page.messages) reply.frames.push_back(make_frame(encode(msg)));
+    }
+  } catch (const std::exception& e) {
+    log::error("history", who(info) + " error=" + log::clean(e.what()));
+    reply.frames.clear();
+    reply.close_code = close_internal_error;
+    reply.close_reason = "history unavailable";
+  }
+  return reply;
+}
+
+void room::leave(room_member* m) {
+  bool empty = false;
+  std::vector<std::shared_ptr<room_member>> keep;  // released after the lock
+  {
+    std::lock_guard lock(mu_);
+    if (members_.erase(m) == 0) return;
+    if (!m->on_shard()) --direct_members_;
+    const auto& name = m->info().user.username;
+    const auto it = online_.find(name);
+    if (it != online_.end() && --it->second == 0) {
+      online_.erase(it);
+      announce_locked(make_frame(encode(PresenceFrame{PresenceEvent::leave, name, online_locked()})), m, keep);
+    }
+    empty = members_.empty();
+  }
+  if (empty) empty_cv_.notify_all();
+}
+
+member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::string_view text) {
+  const auto& info = m->info();
+  member_reply reply;
+  auto decoded = decode_client(text);
+  if (!decoded) {
+    if (info.v1) reply.frames.push_back(error_frame(decoded.error().code, decoded.error().message));
+    return reply;
+  }
+  if (const auto* send = std::get_if<SendFrame>(&decoded.value())) {
+    const BodyCheck check = check_message_body(send->message);
+    if (check.status != BodyStatus::ok) {
+      if (info.v1) {
+        reply.frames.push_back(error_frame(std::string(body_error_code(check.status)), body_error_text(check.status),
+                                           send->client_id));
+      }
+      return reply;
+    }
+    const auto now = rate_limiter::clock::now();
+    if (!rate_.allow(info.user.username, now)) {
+      if (info.v1) {
+        reply.frames.push_back(error_frame("rate_limited", "You are sending messages too fast; this one was dropped.",
+                                           send->client_id));
+      }
+      if (m->strikes.strike(opts_.rate_strikes, rate_.burst_window(), now)) {
+        log::warn("rate_limit", who(info) + " close=4029");
+        reply.close_code = close_rate_limited;
+        reply.close_reason = "rate limit exceeded";
+      }
+      return reply;
+    }
+    write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0}, m};
+    // A member on a shard has its I/O thread wake the writer once after all its
+    // ready reads, so one commit takes the messages of all of them.
+    const bool defer = m->on_shard();
+    if (writer_->submit(std::move(req), !defer)) {
+      reply.wake_writer = defer;
+    } else {
+      log::warn("busy", who(info) + " the write queue is full");
+      if (info.v1) reply.frames.push_back(error_frame("busy", "The server is busy; send it again.", send->client_id));
+    }
+    return reply;
+  }
+
+  const auto& request = std::get<HistoryRequest>(decoded.value());
+  if (!info.v1) return reply;
+  std::int64_t upto = last_id();
+  if (request.before) upto = std::min(upto, *request.before - 1);
+  const auto limit = static_cast<std::size_t>(
+      std::clamp<std::int64_t>(request.limit, 1, static_cast<std::int64_t>(limits::history_max_page)));
+  try {
+    auto page = store_.messages_page(0, upto, limit);
+    fit(page);
+    reply.frames.push_back(make_frame(encode(HistoryFrame{std::move(page.messages), page.more_before, request.before})));
+  } catch (const std::exception& e) {
+    log::error("history", who(info) + " error=" + log::clean(e.what()));
+    reply.frames.push_back(error_frame("unavailable", "History is unavailable right now."));
+  }
+  return reply;
+}
+
+void room::on_committed(std::vector<write_result>&& results) {
+  std::vector<std::string> fresh;
+  std::vector<std::int64_t> ids;
+  std::int64_t newest = 0;
+  std::vector<std::pair<std::weak_ptr<room_member>, frame>> echoes;
+  for (auto& r : results) {
+    if (r.outcome.duplicate) {
+      // A resend of a stored message: the original frame, to its sender only.
+      echoes.emplace_back(std::move(r.sender), make_frame(encode(r.outcome.message)));
+    } else {
+      newest = std::max(newest, r.outcome.message.id);
+      ids.push_back(r.outcome.message.id);
+      fresh.push_back(encode(r.outcome.message));
+    }
+  }
+  if (!fresh.empty()) {
+    // Framed once for every session of every shard: frames back to back, indexed by id.
+    auto wire = std::make_shared<ws::wire_buffer>();
+    std::size_t bytes = 0;
+    for (const auto& f : fresh) bytes += ws::header_size(f.size()) + f.size();
+    wire->bytes.reserve(bytes);
+    wire->offsets.reserve(fresh.size());
+    for (const auto& f : fresh) {
+      wire->offsets.push_back(static_cast<std::uint32_t>(wire->bytes.size()));
+      ws::append_frame(wire->bytes, ws::opcode::text, f);
+    }
+    wire->ids = std::move(ids);
+    wire->frames = fresh.size();
+    std::vector<std::weak_ptr<room_member>> targets;
+    {
+      std::lock_guard lock(mu_);
+      last_id_ = std::max(last_id_, newest);
+      if (direct_members_ > 0) {
+        for (const auto& [ptr, weak] : members_) {
+          if (!ptr->on_shard()) targets.push_back(weak);
+        }
+      }
+    }
+    for (auto* s : shards_) s->broadcast(wire);  // fixed since the first join: read unlocked
+    if (!targets.empty()) {
+      std::vector<frame> frames;
+      frames.reserve(fresh.size());
+      for (auto& f : fresh) frames.push_back(make_frame(std::move(f)));
+      const auto list = make_list(std::move(frames));
+      for (const auto& w : targets) {
+        if (auto member = w.lock()) member->deliver(list);
+      }
+    }
+  }
+  for (auto& [w, f] : echoes) {
+    if (auto member = w.lock()) member->deliver(make_list({f}));
+  }
+}
+
+void room::on_write_failed(std::vector<write_request>&& requests, const std::string& why) {
+  log::error("store", "messages=" + std::to_string(requests.size()) + " error=" + log::clean(why));
+  for (auto& r : requests) {
+    auto member = r.sender.lock();
+    if (!member || !member->info().v1) continue;
+    member->deliver(make_list({error_frame("unavailable", "The message could not be stored; send it again.",
+                                           r.draft.client_id)}));
+  }
+}
+
+void room::close_all(std::uint16_t code, const std::string& reason) {
+  std::vector<std::weak_ptr<room_member>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ptr, weak] : members_) targets.push_back(weak);
+  }
+  for (const auto& w : targets) {
+    if (auto member = w.lock()) member->close(code, reason);
+  }
+}
+
+std::size_t room::end_session(const std::string& session) {
+  if (session.empty()) return 0;
+  std::vector<std::shared_ptr<room_member>> targets;  // released after the lock
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ptr, weak] : members_) {
+      if (ptr->info().session != session) continue;
+      if (auto member = weak.lock()) targets.push_back(std::move(member));
+    }
+  }
+  for (const auto& member : targets) member->close(close_session_ended, "session ended");
+  return targets.size();
+}
+
+bool room::wait_empty(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return empty_cv_.wait_until(lock, deadline, [&] { return members_.empty(); });
+}
+
+std::size_t room::size() const {
+  std::lock_guard lock(mu_);
+  return members_.size();
+}
+
+std::vector<std::string> room::online() const {
+  std::lock_guard lock(mu_);
+  return online_locked();
+}
+
+std::int64_t room::last_id() const {
+  std::lock_guard lock(mu_);
+  return last_id_;
+}
+
+void room::fit(message_page& page) const {
+  std::size_t bytes = 0;
+  auto keep = page.messages.size();
+  // Keep the newest messages that fit; a single message always fits.
+  while (keep > 0) {
+    const auto size = encode(page.messages[keep - 1]).size() + 1;
+    if (bytes + size > opts_.max_history_bytes && keep < page.messages.size()) break;
+    bytes += size;
+    --keep;
+  }
+  if (keep > 0) {
+    page.messages.erase(page.messages.begin(), page.messages.begin() + static_cast<std::ptrdiff_t>(keep));
+    page.more_before = true;
+  }
+}
+
+std::vector<std::string> room::online_locked() const {
+  std::vector<std::string> names;
+  names.reserve(online_.size());
+  for (const auto& [name, count] : online_) names.push_back(name);
+  return names;
+}
+
+void room::announce_locked(frame f, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep) {
+  const auto list = make_list({std::move(f)});
+  for (const auto& [ptr, weak] : members_) {
+    if (ptr == except) continue;
+    auto member = weak.lock();
+    if (member && member->info().v1) member->deliver(list);
+    // A member whose last owner let go meanwhile must not be destroyed under mu_.
+    if (member) keep.push_back(std::move(member));
+  }
+}
+
+}  // namespace chat::server

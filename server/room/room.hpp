@@ -1,0 +1,188 @@
+// The chat room: who is connected (presence), the order of messages, history
+// on join, and the broadcast of committed messages. No Beast here: sessions
+// take part through the small room_member interface, and the I/O threads
+// through member_shard.
+//
+// Invariant that makes joins and resumes lose nothing and double nothing:
+//  * The writer commits a batch, THEN, under mu_, sets last_id_ to the batch's
+//    highest id; after unlocking it hands the batch (framed once) to every
+//    shard, which posts it to its I/O thread. One writer thread means batches
+//    are handed over in id order.
+//  * join() runs in ONE handler on the joining member's I/O thread: under mu_
+//    it registers the member and reads L = last_id_; after unlocking it reads
+//    history (since, L] from the store and returns welcome + history and L,
+//    which the session queues (and remembers) before that handler returns.
+//  * A shard's handler for a batch runs on that thread and gives each of its
+//    joined members the batch's messages with id > L, in order.
+//  * So a message with id <= L was committed before the registration and is in
+//    the history (and skipped in any batch); a message with id > L belongs to a
+//    batch handed over after the registration, whose handler runs on the
+//    member's thread after the join handler, i.e. it is queued after the
+//    history. Every message reaches the member exactly once, in id order.
+//  * Members without a shard (tests) get each committed batch through
+//    deliver(), posted after the same last_id_ update, as before.
+#pragma once
+
+#include "room/message_writer.hpp"
+#include "room/rate_limiter.hpp"
+#include "ws/ws_frame.hpp"
+
+#include <chat/model.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace chat::server {
+
+class store;
+
+/** One encoded frame, shared by every session that sends it. */
+using frame = std::shared_ptr<const std::string>;
+/** Frames handed to a session in one post. */
+using frame_list = std::shared_ptr<const std::vector<frame>>;
+
+/** Who a connection is and how it speaks. */
+struct member_info {
+  User user;
+  bool v1 = false;                      ///< speaks protocol v1 (control frames)
+  bool guest = false;
+  std::string address;                  ///< client IP, for logs
+  std::optional<std::int64_t> since;    ///< resume point (?since=)
+  std::string session;                  ///< digest of the session token it was admitted with; empty for guests
+};
+
+/** The members living on one I/O thread. The room hands each committed batch
+ *  to every shard once; the shard delivers it to its members on that thread,
+ *  each from its join point on (see the invariant above). */
+class member_shard {
+ public:
+  virtual ~member_shard() = default;
+  /** Callable from the writer thread; posts and returns. */
+  virtual void broadcast(ws::wire_ref batch) = 0;
+};
+
+/** A connection as the room sees it; implemented by ws_session. */
+class room_member {
+ public:
+  /** `on_shard`: committed batches reach it through its member_shard, not deliver(). */
+  explicit room_member(member_info info, bool on_shard = false) : info_(std::move(info)), on_shard_(on_shard) {}
+  virtual ~room_member() = default;
+  const member_info& info() const { return info_; }
+  bool on_shard() const { return on_shard_; }
+
+  /** Queues frames for sending; callable from any thread (posts to the strand). */
+  virtual void deliver(frame_list frames) = 0;
+  /** Closes the connection with `code`; callable from any thread. */
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+
+  /** Refused sends of this connection; used by room::handle_text on the strand. */
+  strike_counter strikes;
+
+ private:
+  member_info info_;
+  bool on_shard_;
+};
+
+/** Room settings (from the command line). */
+struct room_options {
+  double rate_per_second = 0;
+  double rate_burst = 1;
+  int rate_strikes = 1;
+  std::size_t max_pending_writes = 1;
+  std::size_t max_write_batch = 1;
+  std::size_t max_history_bytes = 1024 * 1024;  ///< encoded messages per history frame
+  std::chrono::microseconds commit_interval{};    ///< see message_writer
+};
+
+/** What a session must do after join() or handle_text(): queue `frames`,
+ *  then close with `close_code` if it is not 0. After join(), `last_id` is the
+ *  member's join point L: batches give it only messages with id > L. */
+struct member_reply {
+  std::vector<frame> frames;
+  std::uint16_t close_code = 0;
+  std::string close_reason;
+  std::int64_t last_id = 0;
+  /** handle_text() queued a message for the writer without waking it (a
+   *  member on a shard): the shard calls room::wake_writer() after its ready work. */
+  bool wake_writer = false;
+};
+
+/** Close codes of PROTOCOL.md §4 that the room decides. */
+inline constexpr std::uint16_t close_rate_limited = 4029;
+inline constexpr std::uint16_t close_internal_error = 1011;
+/** The session the socket was opened with ended (logout): log in again. */
+inline constexpr std::uint16_t close_session_ended = 4401;
+
+/** Members, presence, ordering and broadcast. Thread-safe. */
+class room {
+ public:
+  room(store& s, room_options opts);
+  ~room();
+  room(const room&) = delete;
+  room& operator=(const room&) = delete;
+
+  /** Adds an I/O thread's shard; call before any member joins. */
+  void add_shard(member_shard& s);
+
+  /** Registers a member and returns its welcome and history (see the invariant
+   *  above). Call on the member's strand, once. */
+  member_reply join(const std::shared_ptr<room_member>& m);
+  /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
+  void leave(room_member* m);
+  /** Handles one text frame from a member. Call on the member's strand. */
+  member_reply handle_text(const std::shared_ptr<room_member>& m, std::string_view text);
+
+  /** Asks every member to close with `code` (shutdown: 1001). */
+  void close_all(std::uint16_t code, const std::string& reason);
+  /** Asks the members admitted with the session whose token digest is
+   *  `session` to close with close_session_ended; returns how many. */
+  std::size_t end_session(const std::string& session);
+  /** Waits until no member is registered or `deadline` passes; true if empty. */
+  bool wait_empty(std::chrono::steady_clock::time_point deadline);
+  std::size_t size() const;
+  /** Usernames online, sorted. */
+  std::vector<std::string> online() const;
+  /** The newest committed and broadcast message id. */
+  std::int64_t last_id() const;
+  /** Commits what the writer still holds and stops it. */
+  void stop_writer();
+  /** Lets the writer commit what members on shards submitted (see member_reply::wake_writer). */
+  void wake_writer();
+
+ private:
+  void on_committed(std::vector<write_result>&& results);
+  void on_write_failed(std::vector<write_request>&& requests, const std::string& why);
+  std::vector<std::string> online_locked() const;
+  /** Drops the oldest messages of `page` until it fits max_history_bytes. */
+  void fit(message_page& page) const;
+  /** Posts a presence frame to every v1 member but `except`; call with mu_ held
+   *  (posting is not I/O, and holding mu_ keeps presence frames in order).
+   *  The members it touched go to `keep`, which the caller releases unlocked. */
+  void announce_locked(frame f, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep);
+
+  store& store_;
+  const room_options opts_;
+  rate_limiter rate_;
+
+  mutable std::mutex mu_;
+  std::condition_variable empty_cv_;
+  std::unordered_map<room_member*, std::weak_ptr<room_member>> members_;
+  std::size_t direct_members_ = 0;     ///< members without a shard
+  std::map<std::string, int> online_;  ///< username → open connections
+  std::int64_t last_id_ = 0;
+  std::vector<member_shard*> shards_;  ///< fixed before the first join
+
+  std::unique_ptr<message_writer> writer_;  // last: its thread ends before the rest
+};
+
+}  // namespace chat::server

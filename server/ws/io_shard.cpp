@@ -1,0 +1,103 @@
+// An I/O thread's share of the server (see io_shard.hpp).
+#include "ws/io_shard.hpp"
+
+#include <boost/asio/post.hpp>
+
+
+namespace chat::server {
+
+namespace net = boost::asio;
+
+io_shard::io_shard(room& chat)
+    : room_(chat),
+      scratch_(new char[scratch_size]),
+      started_(std::chrono::steady_clock::now()),
+      ioc_(1),  // one thread runs it: asio may skip locking for work posted from that thread
+      sweep_(ioc_) {}
+
+io_shard::~io_shard() = default;
+
+void io_shard::add(shard_client& c) {
+  if (c.slot_ != static_cast<std::size_t>(-1)) return;
+  c.slot_ = clients_.size();
+  clients_.push_back(&c);
+}
+
+void io_shard::remove(shard_client& c) {
+  const auto slot = c.slot_;
+  if (slot == static_cast<std::size_t>(-1)) return;
+  c.slot_ = static_cast<std::size_t>(-1);
+  if (iterating_ > 0) {
+    clients_[slot] = nullptr;  // compacted after the loop
+    ++holes_;
+    return;
+  }
+  if (slot + 1 != clients_.size()) {
+    clients_[slot] = clients_.back();
+    clients_[slot]->slot_ = slot;
+  }
+  clients_.pop_back();
+}
+
+void io_shard::compact() {
+  if (holes_ == 0 || iterating_ > 0) return;
+  std::size_t out = 0;
+  for (auto* c : clients_) {
+    if (!c) continue;
+    c->slot_ = out;
+    clients_[out++] = c;
+  }
+  clients_.resize(out);
+  holes_ = 0;
+}
+
+void io_shard::broadcast(ws::wire_ref batch) {
+  net::post(ioc_, [this, batch = std::move(batch)] {
+    ++iterating_;
+    for (std::size_t i = 0; i < clients_.size(); ++i) {
+      if (auto* c = clients_[i]) c->on_batch(batch);
+    }
+    --iterating_;
+    compact();
+  });
+}
+
+void io_shard::wake_writer_soon() {
+  if (wake_posted_) return;
+  wake_posted_ = true;
+  // Posted from this thread: it runs after the completions already queued.
+  net::post(ioc_, [this] {
+    wake_posted_ = false;
+    room_.wake_writer();
+  });
+}
+
+void io_shard::arm_sweep() {
+  sweep_.expires_after(std::chrono::seconds(1));
+  sweep_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    now_ = static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+    ++iterating_;
+    for (std::size_t i = 0; i < clients_.size(); ++i) {
+      if (auto* c = clients_[i]) c->on_tick(now_);
+    }
+    --iterating_;
+    compact();
+    arm_sweep();
+  });
+}
+
+void io_shard::prepare() {
+  work_.emplace(ioc_.get_executor());
+  arm_sweep();
+}
+
+void io_shard::run() { ioc_.run(); }
+
+void io_shard::stop() {
+  work_.reset();
+  ioc_.stop();
+}
+
+}  // namespace chat::server

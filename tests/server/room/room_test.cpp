@@ -1,0 +1,223 @@
+// The room without sockets: fake members record what is posted to them, in
+// post order, after the frames their join handler returned, which is what a
+// strand does. This tests the join/broadcast invariant of room.hpp directly.
+#include "room/room.hpp"
+#include "store/store.hpp"
+
+#include "test_support.hpp"
+
+#include <chat/limits.hpp>
+#include <chat/protocol.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+using namespace chat::server;
+using json = nlohmann::json;
+
+namespace {
+
+/** A member whose "strand" is a list: deliver() appends, like a post. */
+class fake_member final : public room_member {
+ public:
+  explicit fake_member(std::string name, bool v1 = true, std::optional<std::int64_t> since = {})
+      : room_member(member_info{chat::User{0, name, name, "", name, "", ""}, v1, false, "test", since, {}}) {}
+
+  void deliver(frame_list frames) override {
+    std::lock_guard lock(mu_);
+    for (const auto& f : *frames) posted_.push_back(*f);
+  }
+  void close(std::uint16_t code, std::string) override {
+    std::lock_guard lock(mu_);
+    closed_with_ = code;
+  }
+  /** What the member would have sent, in order: its join reply, then the posts. */
+  std::vector<json> sent() {
+    std::lock_guard lock(mu_);
+    std::vector<json> out;
+    for (const auto& f : joined_) out.push_back(json::parse(f));
+    for (const auto& f : posted_) out.push_back(json::parse(f));
+    return out;
+  }
+  void set_join_reply(const member_reply& r) {
+    std::lock_guard lock(mu_);
+    for (const auto& f : r.frames) joined_.push_back(*f);
+  }
+  std::uint16_t closed_with() {
+    std::lock_guard lock(mu_);
+    return closed_with_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> joined_;
+  std::vector<std::string> posted_;
+  std::uint16_t closed_with_ = 0;
+};
+
+room_options options(double rate = 0) {
+  room_options o;
+  o.rate_per_second = rate;
+  o.rate_burst = 3;
+  o.rate_strikes = 2;
+  o.max_pending_writes = chat::limits::max_pending_writes;
+  o.max_write_batch = chat::limits::max_write_batch;
+  o.max_history_bytes = chat::limits::max_history_frame_bytes;
+  return o;
+}
+
+std::shared_ptr<fake_member> join(room& r, std::string name, bool v1 = true, std::optional<std::int64_t> since = {}) {
+  auto m = std::make_shared<fake_member>(std::move(name), v1, since);
+  m->set_join_reply(r.join(m));
+  return m;
+}
+
+std::vector<std::int64_t> message_ids(const std::vector<json>& frames) {
+  std::vector<std::int64_t> ids;
+  for (const auto& f : frames) {
+    if (f.at("type") == "message") ids.push_back(f.at("id"));
+    if (f.at("type") == "history") {
+      for (const auto& m : f.at("messages")) ids.push_back(m.at("id"));
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("members joining during a stream of messages get each one exactly once, in order", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  room r(*db, options());
+  auto sender = join(r, "amy");
+  constexpr int total = 400;
+
+  std::thread producer([&] {
+    for (int k = 0; k < total; ++k) r.handle_text(sender, "m" + std::to_string(k));
+  });
+  std::vector<std::shared_ptr<fake_member>> joiners;
+  for (int k = 0; k < 40; ++k) {
+    joiners.push_back(join(r, "j" + std::to_string(k), true, 0));  // since=0: everything, history then live
+    std::this_thread::yield();
+  }
+  producer.join();
+  REQUIRE(chat::test::wait_for([&] { return r.last_id() == total; }));
+  r.stop_writer();
+
+  std::vector<std::int64_t> all;
+  for (int k = 1; k <= total; ++k) all.push_back(k);
+  for (const auto& m : joiners) CHECK(message_ids(m->sent()) == all);
+  CHECK(message_ids(sender->sent()) == all);
+}
+
+TEST_CASE("presence goes to v1 members only, once per user", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  room r(*db, options());
+  auto a = join(r, "amy");
+  auto legacy = join(r, "old", false);
+  auto e1 = join(r, "eric");
+  auto e2 = join(r, "eric");
+  CHECK(r.online() == std::vector<std::string>{"amy", "eric", "old"});
+  r.leave(e1.get());
+  r.leave(e2.get());
+  r.leave(e2.get());  // idempotent
+
+  const auto at_a = a->sent();
+  REQUIRE(at_a.size() == 2 + 3);  // welcome, history, join old, join eric, leave eric
+  CHECK(at_a[0].at("online") == json::array({"amy"}));
+  CHECK(at_a[2] == json({{"type", "presence"}, {"event", "join"}, {"username", "old"}, {"online", {"amy", "old"}}}));
+  CHECK(at_a[3].at("username") == "eric");
+  CHECK(at_a[3].at("online") == json::array({"amy", "eric", "old"}));
+  CHECK(at_a[4].at("event") == "leave");
+  CHECK(at_a[4].at("online") == json::array({"amy", "old"}));
+  CHECK(legacy->sent().empty());  // no welcome, no history, no presence
+  CHECK(e2->sent()[0].at("online") == json::array({"amy", "eric", "old"}));
+}
+
+TEST_CASE("a duplicate client_id is echoed to its sender only", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  room r(*db, options());
+  auto a = join(r, "amy");
+  auto b = join(r, "bob");
+  r.handle_text(a, R"({"type":"send","message":"hi","client_id":"x1"})");
+  r.handle_text(a, R"({"type":"send","message":"hi again","client_id":"x1"})");
+  r.handle_text(b, R"({"type":"send","message":"end","client_id":"x1"})");  // same id, another user: new
+  REQUIRE(chat::test::wait_for([&] { return r.last_id() == 2; }));
+  r.stop_writer();
+  auto at_a = message_ids(a->sent());
+  std::sort(at_a.begin(), at_a.end());  // the echo may follow a message of the same batch
+  CHECK(at_a == std::vector<std::int64_t>{1, 1, 2});
+  CHECK(message_ids(b->sent()) == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("history requests page back and respect the byte budget", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  std::vector<message_draft> drafts;
+  for (int k = 1; k <= 30; ++k) drafts.push_back({"amy", std::string(1000, 'a'), "", k});
+  db->append_messages(drafts);
+  auto o = options();
+  o.max_history_bytes = 10 * 1024;  // about nine of these messages
+  room r(*db, o);
+  auto m = join(r, "amy");
+  auto sent = m->sent();
+  const auto& first = sent[1];
+  CHECK(first.at("limited") == true);
+  CHECK(first.at("messages").size() < 10);
+  CHECK(first.at("messages").back().at("id") == 30);  // the newest are kept
+
+  auto reply = r.handle_text(m, R"({"type":"history","before":5,"limit":3})");
+  REQUIRE(reply.frames.size() == 1);
+  const auto page = json::parse(*reply.frames[0]);
+  CHECK(page.at("before") == 5);
+  CHECK(message_ids({page}) == std::vector<std::int64_t>{2, 3, 4});
+  CHECK(page.at("limited") == true);
+
+  auto legacy = std::make_shared<fake_member>("old", false);
+  r.join(legacy);
+  CHECK(r.handle_text(legacy, R"({"type":"history","before":5})").frames.empty());
+}
+
+TEST_CASE("refused sends: errors for v1, silence for legacy, 4029 after the strikes", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  room r(*db, options(0.001));  // a burst of 3, practically no refill
+  auto a = join(r, "amy");
+  for (int k = 0; k < 3; ++k) CHECK(r.handle_text(a, "ok").frames.empty());
+  auto refused = r.handle_text(a, R"({"type":"send","message":"no","client_id":"c9"})");
+  REQUIRE(refused.frames.size() == 1);
+  const auto e = json::parse(*refused.frames[0]);
+  CHECK(e.at("code") == "rate_limited");
+  CHECK(e.at("client_id") == "c9");
+  CHECK(refused.close_code == 0);
+  CHECK(r.handle_text(a, "no").close_code == close_rate_limited);
+
+  auto legacy = join(r, "old", false);
+  CHECK(r.handle_text(legacy, "   ").frames.empty());
+  CHECK(r.handle_text(legacy, R"({"type":"bogus"})").frames.empty());
+  auto v1 = join(r, "bob");
+  CHECK(json::parse(*r.handle_text(v1, R"({"type":"bogus"})").frames[0]).at("code") == "bad_request");
+  CHECK(json::parse(*r.handle_text(v1, std::string(4001, 'x')).frames[0]).at("code") == "too_long");
+}
+
+TEST_CASE("close_all asks every member to close", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  room r(*db, options());
+  auto a = join(r, "amy");
+  auto b = join(r, "old", false);
+  r.close_all(1001, "bye");
+  CHECK(a->closed_with() == 1001);
+  CHECK(b->closed_with() == 1001);
+  CHECK_FALSE(r.wait_empty(std::chrono::steady_clock::now() + std::chrono::milliseconds(10)));
+  r.leave(a.get());
+  r.leave(b.get());
+  CHECK(r.wait_empty(std::chrono::steady_clock::now()));
+  CHECK(r.size() == 0);
+}

@@ -1,0 +1,145 @@
+// The SQLite store: schema and migrations, the hrdb seed, message ids and
+// de-duplication, history pages, sessions.
+#include "auth/crypto.hpp"
+#include "store/seed_data.hpp"
+#include "store/store.hpp"
+
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+using namespace chat::server;
+using chat::test::temp_dir;
+
+namespace {
+
+std::unique_ptr<store> seeded(const temp_dir& d) {
+  REQUIRE(crypto::init());
+  auto s = open_sqlite_store((d / "t.db").string());
+  REQUIRE(s->created());
+  seed_sample_data(*s);
+  return s;
+}
+
+std::string pragma(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
+  temp_dir d;
+  {
+    auto s = seeded(d);
+    CHECK(s->schema_version() == 1);
+    const auto users = s->list_users();
+    REQUIRE(users.size() >= 6);
+    for (const char* name : {"user1", "user2", "user3"}) {
+      const auto u = s->find_user(name);
+      REQUIRE(u);
+      CHECK(crypto::verify_password(u->password_hash, name));
+      CHECK(u->password_hash.rfind("$argon2id$", 0) == 0);
+      CHECK(u->user.picurl == std::string("/avatars/") + name + ".png");
+      CHECK_FALSE(u->user.name.empty());
+      CHECK_FALSE(u->user.job_title.empty());
+    }
+    CHECK(s->find_user("USER1"));  // usernames are case-insensitive for lookups
+  }
+  const auto path = (d / "t.db").string();
+  CHECK(pragma(path, "PRAGMA journal_mode") == "wal");
+  CHECK(pragma(path, "SELECT count(*) FROM DEPARTMENT") == "4");
+  CHECK(pragma(path, "SELECT JOB_TITLE FROM EMPLOYEE WHERE USERNAME='user3'") == "Sales Director");
+
+  auto again = open_sqlite_store(path);
+  CHECK_FALSE(again->created());
+  CHECK(again->schema_version() == 1);
+  CHECK(again->list_users().size() == sample_employees().size());
+}
+
+TEST_CASE("a database from a newer server is refused", "[store]") {
+  temp_dir d;
+  const auto path = (d / "t.db").string();
+  open_sqlite_store(path).reset();
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "INSERT INTO schema_version(version) VALUES(99)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  CHECK_THROWS_AS(open_sqlite_store(path), store_error);
+}
+
+TEST_CASE("messages get increasing ids and client_id de-duplicates per user", "[store]") {
+  temp_dir d;
+  auto s = open_sqlite_store((d / "t.db").string());
+  CHECK(s->last_message_id() == 0);
+  auto out = s->append_messages({{"amy", "one", "c1", 10}, {"eric", "two", "c1", 11}, {"amy", "three", "", 12},
+                                 {"amy", "one again", "c1", 13}, {"amy", "four", "", 14}});
+  REQUIRE(out.size() == 5);
+  CHECK(out[0].message.id == 1);
+  CHECK(out[1].message.id == 2);  // same client_id, another user: a new message
+  CHECK(out[2].message.id == 3);
+  CHECK(out[3].duplicate);
+  CHECK(out[3].message == chat::ChatMessage{1, "amy", "one", 10, "c1"});  // the original
+  CHECK(out[4].message.id == 4);
+  CHECK(s->last_message_id() == 4);
+
+  const auto again = s->append_messages({{"amy", "x", "c1", 20}});
+  CHECK(again[0].duplicate);
+  CHECK(again[0].message.id == 1);
+  CHECK(s->last_message_id() == 4);
+}
+
+TEST_CASE("history pages are the newest in range, ascending, with more_before", "[store]") {
+  temp_dir d;
+  auto s = open_sqlite_store((d / "t.db").string());
+  std::vector<message_draft> drafts;
+  for (int i = 1; i <= 10; ++i) drafts.push_back({"amy", "m" + std::to_string(i), "", i});
+  s->append_messages(drafts);
+
+  auto p = s->messages_page(0, 10, 3);
+  REQUIRE(p.messages.size() == 3);
+  CHECK(p.messages.front().id == 8);
+  CHECK(p.messages.back().id == 10);
+  CHECK(p.more_before);
+
+  p = s->messages_page(4, 7, 100);
+  REQUIRE(p.messages.size() == 3);
+  CHECK(p.messages.front().id == 5);
+  CHECK_FALSE(p.more_before);
+
+  p = s->messages_page(0, 10, 10);
+  CHECK(p.messages.size() == 10);
+  CHECK_FALSE(p.more_before);
+  CHECK(s->messages_page(10, 10, 5).messages.empty());
+}
+
+TEST_CASE("sessions: lookup by digest, expiry, revocation, password change", "[store]") {
+  temp_dir d;
+  auto s = seeded(d);
+  const auto amy = s->find_user("user2");
+  REQUIRE(amy);
+  s->create_session("digest-a", amy->user.id, 1000, 5000);
+  s->create_session("digest-b", amy->user.id, 1000, 9000);
+  CHECK(s->session_user("digest-a", 4999)->username == "user2");
+  CHECK_FALSE(s->session_user("digest-a", 5000));
+  CHECK_FALSE(s->session_user("nope", 0));
+  CHECK(s->purge_expired_sessions(6000) == 1);
+  CHECK(s->delete_session("digest-b"));
+  CHECK_FALSE(s->delete_session("digest-b"));
+
+  s->create_session("digest-c", amy->user.id, 1000, 9000);
+  CHECK(s->set_password("user2", crypto::hash_password("new secret")));
+  CHECK_FALSE(s->session_user("digest-c", 2000));  // revoked with the old password
+  CHECK(crypto::verify_password(s->find_user("user2")->password_hash, "new secret"));
+  CHECK_FALSE(s->set_password("nobody", "x"));
+  CHECK_FALSE(s->add_employee({"user2", "A", "B", "", "", 0, "h"}));
+}
