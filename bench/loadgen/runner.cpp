@@ -267,7 +267,7 @@ class run_state final : public client_events {
     const stamp sp{s, st.queued, to_ns(stamp_time)};
     std::string body = make_body(sp, o_.payload);
     if (o_.target == target_kind::chat) {
-      chat::SendFrame f;
+      chat::send_request f;
       f.message = std::move(body);
       f.client_id = make_client_id(run_id_, s, sp.seq);
       clients_[static_cast<std::size_t>(s)]->send(chat::encode(f));
@@ -355,7 +355,7 @@ class run_state final : public client_events {
       return;
     }
     auto& f = decoded.value();
-    if (const auto* m = std::get_if<chat::ChatMessage>(&f)) {
+    if (const auto* m = std::get_if<chat::chat_message>(&f)) {
       const auto sp = read_body(m->message);
       if (!sp) {
         ++r_.foreign;
@@ -364,8 +364,8 @@ class run_state final : public client_events {
       if (tracker_) tracker_->record_server_id(i, m->id);
       return on_message(i, *sp, at);
     }
-    if (std::holds_alternative<chat::WelcomeFrame>(f)) return mark_ready(i);
-    if (const auto* e = std::get_if<chat::ErrorFrame>(&f)) {
+    if (std::holds_alternative<chat::welcome_event>(f)) return mark_ready(i);
+    if (const auto* e = std::get_if<chat::error_event>(&f)) {
       if (r_.server_errors++ < 3) std::fprintf(stderr, "client %d got error %s: %s\n", i, e->code.c_str(), e->message.c_str());
       // A refused send will never echo: free its window slot so the run goes on (it counts as lost).
       if (phase_ == "send" && i < o_.senders && !e->client_id.empty()) {

@@ -66,7 +66,7 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
   return out;
 }
 
-std::optional<User> auth::user_for_token(std::string_view token) {
+std::optional<user_profile> auth::user_for_token(std::string_view token) {
   if (token.empty() || token.size() > 256) return std::nullopt;
   return store_.session_user(crypto::token_digest(token), now_ms());
 }
@@ -79,7 +79,7 @@ bool auth::logout(std::string_view token) {
   return store_.delete_session(digest) && live;
 }
 
-std::vector<User> auth::employees() { return store_.list_users(); }
+std::vector<user_profile> auth::employees() { return store_.list_users(); }
 
 bool auth::is_registered(std::string_view name) { return store_.find_user(name).has_value(); }
 

@@ -21,7 +21,7 @@ class store;
 struct login_outcome {
   enum class status { ok, bad_credentials, throttled };
   status result = status::bad_credentials;
-  User user;                      ///< when ok
+  user_profile user;                      ///< when ok
   std::string token;              ///< when ok: the only copy; the store keeps a digest
   std::int64_t retry_after_s = 0; ///< when throttled
 };
@@ -36,13 +36,13 @@ class auth {
   login_outcome login(std::string_view username, std::string_view password, std::string_view address);
 
   /** The user of a live session token. */
-  std::optional<User> user_for_token(std::string_view token);
+  std::optional<user_profile> user_for_token(std::string_view token);
 
   /** Revokes the session; false if the token named none. */
   bool logout(std::string_view token);
 
   /** Every employee, for GET /api/employees. */
-  std::vector<User> employees();
+  std::vector<user_profile> employees();
 
   /** True if `name` is a registered username (any letter case). */
   bool is_registered(std::string_view name);

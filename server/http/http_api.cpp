@@ -122,7 +122,7 @@ bool http_api::origin_allowed(const http_request& r) const {
   return false;
 }
 
-std::optional<User> http_api::session_user(const http_request& r) {
+std::optional<user_profile> http_api::session_user(const http_request& r) {
   const auto token = request_token(r);
   if (token.empty()) return std::nullopt;
   return auth_.user_for_token(token);

@@ -47,7 +47,7 @@ class http_api {
  private:
   void login(const http_request& r, std::function<void(http_response)> done);
   http_response logout(const http_request& r);
-  std::optional<User> session_user(const http_request& r);
+  std::optional<user_profile> session_user(const http_request& r);
 
   auth& auth_;
   static_files& files_;

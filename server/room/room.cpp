@@ -22,7 +22,7 @@ frame_list make_list(std::vector<frame> frames) {
 }
 
 frame error_frame(std::string code, std::string_view message, std::string client_id = {}) {
-  return make_frame(encode(ErrorFrame{std::move(code), std::string(message), std::move(client_id)}));
+  return make_frame(encode(error_event{std::move(code), std::string(message), std::move(client_id)}));
 }
 
 std::string who(const member_info& i) {
@@ -65,7 +65,7 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
     upto = last_id_;
     online = online_locked();
     if (connections == 1) {
-      announce_locked(make_frame(encode(PresenceFrame{PresenceEvent::join, info.user.username, online})), m.get(),
+      announce_locked(make_frame(encode(presence_event{presence_change::join, info.user.username, online})), m.get(),
                       keep);
     }
   }
@@ -80,8 +80,8 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
                                    : store_.messages_page(0, upto, limits::history_on_connect);
     fit(page);
     if (info.v1) {
-      reply.frames.push_back(make_frame(encode(WelcomeFrame{info.user, std::move(online), upto})));
-      reply.frames.push_back(make_frame(encode(HistoryFrame{std::move(page.messages), page.more_before, {}})));
+      reply.frames.push_back(make_frame(encode(welcome_event{info.user, std::move(online), upto})));
+      reply.frames.push_back(make_frame(encode(history_event{std::move(page.messages), page.more_before, {}})));
     } else {
       for (const auto& msg : page.messages) reply.frames.push_back(make_frame(encode(msg)));
     }
@@ -105,7 +105,7 @@ void room::leave(room_member* m) {
     const auto it = online_.find(name);
     if (it != online_.end() && --it->second == 0) {
       online_.erase(it);
-      announce_locked(make_frame(encode(PresenceFrame{PresenceEvent::leave, name, online_locked()})), m, keep);
+      announce_locked(make_frame(encode(presence_event{presence_change::leave, name, online_locked()})), m, keep);
     }
     empty = members_.empty();
   }
@@ -120,9 +120,9 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
     if (info.v1) reply.frames.push_back(error_frame(decoded.error().code, decoded.error().message));
     return reply;
   }
-  if (const auto* send = std::get_if<SendFrame>(&decoded.value())) {
-    const BodyCheck check = check_message_body(send->message);
-    if (check.status != BodyStatus::ok) {
+  if (const auto* send = std::get_if<send_request>(&decoded.value())) {
+    const body_check check = check_message_body(send->message);
+    if (check.status != body_status::ok) {
       if (info.v1) {
         reply.frames.push_back(error_frame(std::string(body_error_code(check.status)), body_error_text(check.status),
                                            send->client_id));
@@ -155,7 +155,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
     return reply;
   }
 
-  const auto& request = std::get<HistoryRequest>(decoded.value());
+  const auto& request = std::get<history_request>(decoded.value());
   if (!info.v1) return reply;
   std::int64_t upto = last_id();
   if (request.before) upto = std::min(upto, *request.before - 1);
@@ -164,7 +164,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
   try {
     auto page = store_.messages_page(0, upto, limit);
     fit(page);
-    reply.frames.push_back(make_frame(encode(HistoryFrame{std::move(page.messages), page.more_before, request.before})));
+    reply.frames.push_back(make_frame(encode(history_event{std::move(page.messages), page.more_before, request.before})));
   } catch (const std::exception& e) {
     log::error("history", who(info) + " error=" + log::clean(e.what()));
     reply.frames.push_back(error_frame("unavailable", "History is unavailable right now."));

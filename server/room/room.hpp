@@ -53,7 +53,7 @@ using frame_list = std::shared_ptr<const std::vector<frame>>;
 
 /** Who a connection is and how it speaks. */
 struct member_info {
-  User user;
+  user_profile user;
   bool v1 = false;                      ///< speaks protocol v1 (control frames)
   bool guest = false;
   std::string address;                  ///< client IP, for logs

@@ -43,7 +43,7 @@ struct new_employee {
 
 /** A user with the stored password hash (which never leaves the server). */
 struct user_record {
-  User user;
+  user_profile user;
   std::string password_hash;
 };
 
@@ -58,14 +58,14 @@ struct message_draft {
 /** What storing a draft gave: the stored message, or the original one when
  *  (username, client_id) was already stored (`duplicate`). */
 struct append_outcome {
-  ChatMessage message;
+  chat_message message;
   bool duplicate = false;
 };
 
 /** Messages in ascending id order; `more_before` says older ones in the asked
  *  range were left out. */
 struct message_page {
-  std::vector<ChatMessage> messages;
+  std::vector<chat_message> messages;
   bool more_before = false;
 };
 
@@ -86,13 +86,13 @@ class store {
   virtual bool set_password(std::string_view username, const std::string& hash) = 0;
   virtual std::optional<user_record> find_user(std::string_view username) = 0;
   /** Every employee, ordered by EMP_ID. */
-  virtual std::vector<User> list_users() = 0;
+  virtual std::vector<user_profile> list_users() = 0;
 
   /** Stores a session under the digest of its token. */
   virtual void create_session(const std::string& token_digest, std::int64_t emp_id, std::int64_t created_ms,
                               std::int64_t expires_ms) = 0;
   /** The user of a live session, if the digest names one that has not expired at `now_ms`. */
-  virtual std::optional<User> session_user(std::string_view token_digest, std::int64_t now_ms) = 0;
+  virtual std::optional<user_profile> session_user(std::string_view token_digest, std::int64_t now_ms) = 0;
   /** Revokes a session; false if there was none. */
   virtual bool delete_session(std::string_view token_digest) = 0;
   /** Deletes expired sessions; returns how many. */

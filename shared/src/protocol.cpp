@@ -18,7 +18,7 @@ using ojson = nlohmann::ordered_json;  // keeps the documented field order on ou
 
 std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
 
-ProtocolError bad_request(std::string why) { return {"bad_request", std::move(why)}; }
+protocol_error bad_request(std::string why) { return {"bad_request", std::move(why)}; }
 
 /** Parses `text` without throwing; values nested deeper than max_json_depth are
  *  dropped while parsing (the parser itself is iterative), so no deep tree is
@@ -66,7 +66,7 @@ bool required_int(const json& obj, const char* key, std::int64_t& out) {
   return true;
 }
 
-ojson user_json(const User& u) {
+ojson user_json(const user_profile& u) {
   ojson j;
   j["id"] = u.id;
   j["username"] = u.username;
@@ -78,7 +78,7 @@ ojson user_json(const User& u) {
   return j;
 }
 
-ojson message_json(const ChatMessage& m) {
+ojson message_json(const chat_message& m) {
   ojson j;
   j["type"] = "message";
   j["id"] = m.id;
@@ -89,9 +89,9 @@ ojson message_json(const ChatMessage& m) {
   return j;
 }
 
-Result<User> user_from(const json& j) {
+decode_result<user_profile> user_from(const json& j) {
   if (!j.is_object()) return bad_request("a user must be an object");
-  User u;
+  user_profile u;
   if (!required_int(j, "id", u.id)) return bad_request("user.id must be an integer");
   if (!required_string(j, "username", u.username)) return bad_request("user.username must be a string");
   if (!optional_string(j, "firstname", u.firstname) || !optional_string(j, "lastname", u.lastname) ||
@@ -102,9 +102,9 @@ Result<User> user_from(const json& j) {
   return u;
 }
 
-Result<ChatMessage> message_from(const json& j) {
+decode_result<chat_message> message_from(const json& j) {
   if (!j.is_object()) return bad_request("a message must be an object");
-  ChatMessage m;
+  chat_message m;
   if (!required_string(j, "username", m.username)) return bad_request("message.username must be a string");
   if (!required_string(j, "message", m.message)) return bad_request("message.message must be a string");
   if (!required_int(j, "time", m.time)) return bad_request("message.time must be an integer");
@@ -125,14 +125,14 @@ bool string_list(const json& j, const char* key, std::vector<std::string>& out) 
   return true;
 }
 
-Result<ServerFrame> server_frame_from(const json& j) {
+decode_result<server_event> server_frame_from(const json& j) {
   if (!j.is_object()) return bad_request("a frame must be a JSON object");
   const auto type_it = j.find("type");
   if (type_it == j.end()) {
     // The seed server's flat message object.
     auto m = message_from(j);
     if (!m) return m.error();
-    return ServerFrame{std::move(m).value()};
+    return server_event{std::move(m).value()};
   }
   if (!type_it->is_string()) return bad_request("type must be a string");
   const auto& type = type_it->get_ref<const std::string&>();
@@ -140,10 +140,10 @@ Result<ServerFrame> server_frame_from(const json& j) {
   if (type == "message") {
     auto m = message_from(j);
     if (!m) return m.error();
-    return ServerFrame{std::move(m).value()};
+    return server_event{std::move(m).value()};
   }
   if (type == "welcome") {
-    WelcomeFrame f;
+    welcome_event f;
     const auto u = j.find("user");
     if (u == j.end()) return bad_request("welcome.user is missing");
     auto user = user_from(*u);
@@ -151,10 +151,10 @@ Result<ServerFrame> server_frame_from(const json& j) {
     f.user = std::move(user).value();
     if (!string_list(j, "online", f.online)) return bad_request("welcome.online must be a list of names");
     if (!required_int(j, "last_id", f.last_id) || f.last_id < 0) return bad_request("welcome.last_id must be an integer");
-    return ServerFrame{std::move(f)};
+    return server_event{std::move(f)};
   }
   if (type == "history") {
-    HistoryFrame f;
+    history_event f;
     const auto ms = j.find("messages");
     if (ms == j.end() || !ms->is_array()) return bad_request("history.messages must be a list");
     f.messages.reserve(ms->size());
@@ -172,26 +172,26 @@ Result<ServerFrame> server_frame_from(const json& j) {
       if (!v) return bad_request("history.before must be an integer");
       f.before = *v;
     }
-    return ServerFrame{std::move(f)};
+    return server_event{std::move(f)};
   }
   if (type == "presence") {
-    PresenceFrame f;
+    presence_event f;
     std::string event;
     if (!required_string(j, "event", event) || (event != "join" && event != "leave")) {
       return bad_request("presence.event must be join or leave");
     }
-    f.event = event == "join" ? PresenceEvent::join : PresenceEvent::leave;
+    f.event = event == "join" ? presence_change::join : presence_change::leave;
     if (!required_string(j, "username", f.username)) return bad_request("presence.username must be a string");
     if (!string_list(j, "online", f.online)) return bad_request("presence.online must be a list of names");
-    return ServerFrame{std::move(f)};
+    return server_event{std::move(f)};
   }
   if (type == "error") {
-    ErrorFrame f;
+    error_event f;
     if (!required_string(j, "code", f.code)) return bad_request("error.code must be a string");
     if (!optional_string(j, "message", f.message) || !optional_string(j, "client_id", f.client_id)) {
       return bad_request("error fields must be strings");
     }
-    return ServerFrame{std::move(f)};
+    return server_event{std::move(f)};
   }
   return bad_request("unknown frame type");
 }
@@ -200,9 +200,9 @@ Result<ServerFrame> server_frame_from(const json& j) {
 
 // ---------------------------------------------------------------- encode
 
-std::string encode(const ChatMessage& m) { return dump(message_json(m)); }
+std::string encode(const chat_message& m) { return dump(message_json(m)); }
 
-std::string encode(const WelcomeFrame& f) {
+std::string encode(const welcome_event& f) {
   ojson j;
   j["type"] = "welcome";
   j["user"] = user_json(f.user);
@@ -211,7 +211,7 @@ std::string encode(const WelcomeFrame& f) {
   return dump(j);
 }
 
-std::string encode(const HistoryFrame& f) {
+std::string encode(const history_event& f) {
   ojson j;
   j["type"] = "history";
   ojson list = ojson::array();
@@ -222,16 +222,16 @@ std::string encode(const HistoryFrame& f) {
   return dump(j);
 }
 
-std::string encode(const PresenceFrame& f) {
+std::string encode(const presence_event& f) {
   ojson j;
   j["type"] = "presence";
-  j["event"] = f.event == PresenceEvent::join ? "join" : "leave";
+  j["event"] = f.event == presence_change::join ? "join" : "leave";
   j["username"] = f.username;
   j["online"] = f.online;
   return dump(j);
 }
 
-std::string encode(const ErrorFrame& f) {
+std::string encode(const error_event& f) {
   ojson j;
   j["type"] = "error";
   j["code"] = f.code;
@@ -240,11 +240,11 @@ std::string encode(const ErrorFrame& f) {
   return dump(j);
 }
 
-std::string encode(const ServerFrame& f) {
+std::string encode(const server_event& f) {
   return std::visit([](const auto& x) { return encode(x); }, f);
 }
 
-std::string encode(const SendFrame& f) {
+std::string encode(const send_request& f) {
   if (f.plain) return f.message;
   ojson j;
   j["type"] = "send";
@@ -253,7 +253,7 @@ std::string encode(const SendFrame& f) {
   return dump(j);
 }
 
-std::string encode(const HistoryRequest& f) {
+std::string encode(const history_request& f) {
   ojson j;
   j["type"] = "history";
   if (f.before) j["before"] = *f.before;
@@ -261,13 +261,13 @@ std::string encode(const HistoryRequest& f) {
   return dump(j);
 }
 
-std::string encode(const ClientFrame& f) {
+std::string encode(const client_request& f) {
   return std::visit([](const auto& x) { return encode(x); }, f);
 }
 
-std::string encode_user(const User& u) { return dump(user_json(u)); }
+std::string encode_user(const user_profile& u) { return dump(user_json(u)); }
 
-std::string encode_users(const std::vector<User>& users) {
+std::string encode_users(const std::vector<user_profile>& users) {
   ojson list = ojson::array();
   for (const auto& u : users) list.push_back(user_json(u));
   return dump(list);
@@ -290,28 +290,28 @@ auto guarded(F&& decode) -> decltype(decode()) {
   }
 }
 
-Result<ClientFrame> decode_client_unguarded(std::string_view text) {
-  if (!is_valid_utf8(text)) return ProtocolError{"invalid_utf8", "the frame is not valid UTF-8"};
+decode_result<client_request> decode_client_unguarded(std::string_view text) {
+  if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "the frame is not valid UTF-8"};
   const json j = parse(text);
   // The seed's rule: anything that is not a JSON object with "type" is a message body.
   if (j.is_discarded() || !j.is_object() || !j.contains("type")) {
-    return ClientFrame{SendFrame{std::string(text), {}, true}};
+    return client_request{send_request{std::string(text), {}, true}};
   }
   const auto& type = j["type"];
   if (!type.is_string()) return bad_request("type must be a string");
   const auto& t = type.get_ref<const std::string&>();
 
   if (t == "send") {
-    SendFrame f;
+    send_request f;
     if (!required_string(j, "message", f.message)) return bad_request("send.message must be a string");
     if (!optional_string(j, "client_id", f.client_id)) return bad_request("send.client_id must be a string");
     if (!f.client_id.empty() && !is_valid_client_id(f.client_id)) {
       return bad_request("send.client_id must be 1-64 of A-Z a-z 0-9 - _ . :");
     }
-    return ClientFrame{std::move(f)};
+    return client_request{std::move(f)};
   }
   if (t == "history") {
-    HistoryRequest f;
+    history_request f;
     f.limit = static_cast<std::int64_t>(limits::history_on_connect);
     if (const auto b = j.find("before"); b != j.end() && !b->is_null()) {
       const auto v = as_int64(*b);
@@ -323,41 +323,41 @@ Result<ClientFrame> decode_client_unguarded(std::string_view text) {
       if (!v || *v < 1) return bad_request("history.limit must be a positive integer");
       f.limit = *v;
     }
-    return ClientFrame{f};
+    return client_request{f};
   }
   return bad_request("unknown frame type");
 }
 
 }  // namespace
 
-Result<ClientFrame> decode_client(std::string_view text) {
+decode_result<client_request> decode_client(std::string_view text) {
   return guarded([&] { return decode_client_unguarded(text); });
 }
 
-Result<ServerFrame> decode_server(std::string_view text) {
-  return guarded([&]() -> Result<ServerFrame> {
-    if (!is_valid_utf8(text)) return ProtocolError{"invalid_utf8", "the frame is not valid UTF-8"};
+decode_result<server_event> decode_server(std::string_view text) {
+  return guarded([&]() -> decode_result<server_event> {
+    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "the frame is not valid UTF-8"};
     const json j = parse(text);
     if (j.is_discarded()) return bad_request("the frame is not JSON");
     return server_frame_from(j);
   });
 }
 
-Result<User> decode_user(std::string_view text) {
-  return guarded([&]() -> Result<User> {
-    if (!is_valid_utf8(text)) return ProtocolError{"invalid_utf8", "not valid UTF-8"};
+decode_result<user_profile> decode_user(std::string_view text) {
+  return guarded([&]() -> decode_result<user_profile> {
+    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "not valid UTF-8"};
     const json j = parse(text);
     if (j.is_discarded()) return bad_request("not JSON");
     return user_from(j);
   });
 }
 
-Result<std::vector<User>> decode_users(std::string_view text) {
-  return guarded([&]() -> Result<std::vector<User>> {
-    if (!is_valid_utf8(text)) return ProtocolError{"invalid_utf8", "not valid UTF-8"};
+decode_result<std::vector<user_profile>> decode_users(std::string_view text) {
+  return guarded([&]() -> decode_result<std::vector<user_profile>> {
+    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "not valid UTF-8"};
     const json j = parse(text);
     if (!j.is_array()) return bad_request("expected a JSON array of users");
-    std::vector<User> users;
+    std::vector<user_profile> users;
     users.reserve(j.size());
     for (const auto& uj : j) {
       auto u = user_from(uj);

@@ -26,14 +26,14 @@ std::int64_t local_ms(std::int64_t epoch_ms, int utc_offset_minutes) noexcept {
 
 /** The proleptic Gregorian date of a day number (days since 1970-01-01),
  *  by counting 400-year eras that start on March 1st. */
-CivilDate civil_from_days(std::int64_t z) noexcept {
+civil_date civil_from_days(std::int64_t z) noexcept {
   z += 719468;  // days from 0000-03-01 to 1970-01-01
   const std::int64_t era = floor_div(z, 146097);
   const std::int64_t doe = z - era * 146097;                                  // [0, 146096]
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
   const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            // [0, 365]
   const std::int64_t mp = (5 * doy + 2) / 153;                                 // [0, 11], March = 0
-  CivilDate d;
+  civil_date d;
   d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   d.year = static_cast<int>(yoe + era * 400 + (d.month <= 2 ? 1 : 0));
@@ -46,9 +46,9 @@ std::int64_t local_day_number(std::int64_t epoch_ms, int utc_offset_minutes) noe
   return floor_div(local_ms(epoch_ms, utc_offset_minutes), ms_per_day);
 }
 
-CivilDate local_date(std::int64_t epoch_ms, int utc_offset_minutes) noexcept {
+civil_date local_date(std::int64_t epoch_ms, int utc_offset_minutes) noexcept {
   const std::int64_t days = local_day_number(epoch_ms, utc_offset_minutes);
-  CivilDate d = civil_from_days(days);
+  civil_date d = civil_from_days(days);
   const std::int64_t wd = (days + 4) % 7;  // 1970-01-01 was a Thursday
   d.weekday = static_cast<int>(wd < 0 ? wd + 7 : wd);
   return d;
@@ -76,7 +76,7 @@ std::string date_label(std::int64_t epoch_ms, int utc_offset_minutes, std::int64
   static constexpr const char* months[] = {"January", "February", "March",     "April",
                                            "May",     "June",     "July",      "August",
                                            "September", "October", "November", "December"};
-  const CivilDate d = local_date(epoch_ms, utc_offset_minutes);
+  const civil_date d = local_date(epoch_ms, utc_offset_minutes);
   return std::string(weekdays[d.weekday]) + ", " + months[d.month - 1] + " " + std::to_string(d.day) +
          ", " + std::to_string(d.year);
 }

@@ -94,40 +94,40 @@ std::string_view trim(std::string_view s) noexcept {
   return s.substr(first, last - first);
 }
 
-BodyCheck check_message_body(std::string_view raw) noexcept {
-  BodyCheck r;
+body_check check_message_body(std::string_view raw) noexcept {
+  body_check r;
   if (!is_valid_utf8(raw)) {
-    r.status = BodyStatus::invalid_utf8;
+    r.status = body_status::invalid_utf8;
     return r;
   }
   r.text = trim(raw);
   r.chars = utf8_length(r.text);
   if (r.chars == 0) {
-    r.status = BodyStatus::empty;
+    r.status = body_status::empty;
   } else if (r.chars > limits::max_message_chars) {
-    r.status = BodyStatus::too_long;
+    r.status = body_status::too_long;
   }
   return r;
 }
 
-std::string_view body_error_code(BodyStatus s) noexcept {
+std::string_view body_error_code(body_status s) noexcept {
   switch (s) {
-    case BodyStatus::ok: return "ok";
-    case BodyStatus::empty: return "empty";
-    case BodyStatus::too_long: return "too_long";
-    case BodyStatus::invalid_utf8: return "invalid_utf8";
+    case body_status::ok: return "ok";
+    case body_status::empty: return "empty";
+    case body_status::too_long: return "too_long";
+    case body_status::invalid_utf8: return "invalid_utf8";
   }
   return "bad_request";
 }
 
-std::string_view body_error_text(BodyStatus s) noexcept {
+std::string_view body_error_text(body_status s) noexcept {
   switch (s) {
-    case BodyStatus::ok: return "";
-    case BodyStatus::empty: return "The message is empty.";
-    case BodyStatus::too_long:
+    case body_status::ok: return "";
+    case body_status::empty: return "The message is empty.";
+    case body_status::too_long:
       static_assert(limits::max_message_chars == 4000, "update this sentence");
       return "The message is longer than 4000 characters.";
-    case BodyStatus::invalid_utf8: return "The message is not valid UTF-8 text.";
+    case body_status::invalid_utf8: return "The message is not valid UTF-8 text.";
   }
   return "The message was refused.";
 }

@@ -21,11 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   FUZZ_CHECK(utf8, "invalid UTF-8 was decoded");
-  if (const auto* send = std::get_if<chat::SendFrame>(&decoded.value())) {
+  if (const auto* send = std::get_if<chat::send_request>(&decoded.value())) {
     FUZZ_CHECK(chat::is_valid_utf8(send->message), "a message body is not UTF-8");
     FUZZ_CHECK(send->client_id.empty() || chat::is_valid_client_id(send->client_id), "a bad client_id passed");
   } else {
-    const auto& h = std::get<chat::HistoryRequest>(decoded.value());
+    const auto& h = std::get<chat::history_request>(decoded.value());
     FUZZ_CHECK(h.limit >= 1 && (!h.before || *h.before >= 1), "a history request out of range passed");
   }
   const auto again = chat::decode_client(chat::encode(decoded.value()));

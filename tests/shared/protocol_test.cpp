@@ -1,5 +1,5 @@
 // Frames of docs/protocol.md §4: every frame round-trips, every class of bad
-// input becomes a ProtocolError value, and the seed's plain-text rule holds.
+// input becomes a protocol_error value, and the seed's plain-text rule holds.
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
 
@@ -13,11 +13,11 @@ using namespace chat;
 
 namespace {
 
-ChatMessage sample_message() {
-  return ChatMessage{42, "eric", "hi \"there\" \\ <b>\n\u00e9\u03a9\u0416 \U0001F600", 1732752000123, "c-7f3a"};
+chat_message sample_message() {
+  return chat_message{42, "eric", "hi \"there\" \\ <b>\n\u00e9\u03a9\u0416 \U0001F600", 1732752000123, "c-7f3a"};
 }
 
-User sample_user() { return User{7, "eric", "Eric", "Lin", "Eric Lin", "/avatars/eric.png", "Product Manager"}; }
+user_profile sample_user() { return user_profile{7, "eric", "Eric", "Lin", "Eric Lin", "/avatars/eric.png", "Product Manager"}; }
 
 template <class T>
 T decode_server_as(const std::string& text) {
@@ -55,40 +55,40 @@ std::string server_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("message frames round-trip with the seed's field names", "[protocol]") {
-  const ChatMessage m = sample_message();
+  const chat_message m = sample_message();
   const std::string text = encode(m);
   CHECK(text.rfind(R"({"type":"message","id":42,"username":"eric","message":)", 0) == 0);
   CHECK(text.find(R"("time":1732752000123)") != std::string::npos);
   CHECK(text.find(R"("client_id":"c-7f3a")") != std::string::npos);
-  CHECK(decode_server_as<ChatMessage>(text) == m);
+  CHECK(decode_server_as<chat_message>(text) == m);
 }
 
 TEST_CASE("a message without client_id omits the field", "[protocol]") {
-  ChatMessage m = sample_message();
+  chat_message m = sample_message();
   m.client_id.clear();
   const std::string text = encode(m);
   CHECK(text.find("client_id") == std::string::npos);
-  CHECK(decode_server_as<ChatMessage>(text) == m);
+  CHECK(decode_server_as<chat_message>(text) == m);
 }
 
 TEST_CASE("64-bit ids and times survive the JSON round trip", "[protocol]") {
   // 2^53 + 1 is not representable as a double: this fails if any step goes through one.
   for (std::int64_t big : {std::int64_t{9007199254740993}, std::numeric_limits<std::int64_t>::max()}) {
-    ChatMessage m = sample_message();
+    chat_message m = sample_message();
     m.id = big;
     m.time = big - 1;
-    const auto back = decode_server_as<ChatMessage>(encode(m));
+    const auto back = decode_server_as<chat_message>(encode(m));
     CHECK(back.id == big);
     CHECK(back.time == big - 1);
   }
-  WelcomeFrame w{sample_user(), {}, 9007199254740993};
-  CHECK(decode_server_as<WelcomeFrame>(encode(w)).last_id == 9007199254740993);
-  HistoryRequest h{9007199254740993, 50};
-  CHECK(decode_client_as<HistoryRequest>(encode(h)).before == 9007199254740993);
+  welcome_event w{sample_user(), {}, 9007199254740993};
+  CHECK(decode_server_as<welcome_event>(encode(w)).last_id == 9007199254740993);
+  history_request h{9007199254740993, 50};
+  CHECK(decode_client_as<history_request>(encode(h)).before == 9007199254740993);
 }
 
 TEST_CASE("the seed server's flat message object decodes as a message", "[protocol]") {
-  const auto m = decode_server_as<ChatMessage>(R"({"username":"user1","message":"hello","time":1507809721548})");
+  const auto m = decode_server_as<chat_message>(R"({"username":"user1","message":"hello","time":1507809721548})");
   CHECK(m.username == "user1");
   CHECK(m.message == "hello");
   CHECK(m.time == 1507809721548);
@@ -97,52 +97,52 @@ TEST_CASE("the seed server's flat message object decodes as a message", "[protoc
 }
 
 TEST_CASE("welcome, history, presence and error frames round-trip", "[protocol]") {
-  WelcomeFrame w{sample_user(), {"amy", "eric"}, 42};
-  CHECK(decode_server_as<WelcomeFrame>(encode(w)) == w);
+  welcome_event w{sample_user(), {"amy", "eric"}, 42};
+  CHECK(decode_server_as<welcome_event>(encode(w)) == w);
   CHECK(encode(w).find(R"("jobTitle":"Product Manager")") != std::string::npos);
 
-  HistoryFrame h{{sample_message(), ChatMessage{43, "amy", "yo", 1732752000999, ""}}, true, std::nullopt};
-  CHECK(decode_server_as<HistoryFrame>(encode(h)) == h);
-  HistoryFrame paged{{}, false, 17};
-  CHECK(decode_server_as<HistoryFrame>(encode(paged)) == paged);
+  history_event h{{sample_message(), chat_message{43, "amy", "yo", 1732752000999, ""}}, true, std::nullopt};
+  CHECK(decode_server_as<history_event>(encode(h)) == h);
+  history_event paged{{}, false, 17};
+  CHECK(decode_server_as<history_event>(encode(paged)) == paged);
 
-  for (auto ev : {PresenceEvent::join, PresenceEvent::leave}) {
-    PresenceFrame p{ev, "amy", {"amy", "eric"}};
-    CHECK(decode_server_as<PresenceFrame>(encode(p)) == p);
+  for (auto ev : {presence_change::join, presence_change::leave}) {
+    presence_event p{ev, "amy", {"amy", "eric"}};
+    CHECK(decode_server_as<presence_event>(encode(p)) == p);
   }
-  CHECK(encode(PresenceFrame{PresenceEvent::leave, "amy", {}}).find(R"("event":"leave")") != std::string::npos);
+  CHECK(encode(presence_event{presence_change::leave, "amy", {}}).find(R"("event":"leave")") != std::string::npos);
 
-  ErrorFrame e{"too_long", "The message is longer than 4000 characters.", "c-1"};
-  CHECK(decode_server_as<ErrorFrame>(encode(e)) == e);
-  ErrorFrame bare{"rate_limited", "slow down", ""};
+  error_event e{"too_long", "The message is longer than 4000 characters.", "c-1"};
+  CHECK(decode_server_as<error_event>(encode(e)) == e);
+  error_event bare{"rate_limited", "slow down", ""};
   CHECK(encode(bare).find("client_id") == std::string::npos);
-  CHECK(decode_server_as<ErrorFrame>(encode(bare)) == bare);
+  CHECK(decode_server_as<error_event>(encode(bare)) == bare);
 
   // The variant overload encodes like the concrete one.
-  CHECK(encode(ServerFrame{w}) == encode(w));
+  CHECK(encode(server_event{w}) == encode(w));
 }
 
 TEST_CASE("client frames round-trip", "[protocol]") {
-  SendFrame s{"hello \u00e9", "c-7f3a:1", false};
+  send_request s{"hello \u00e9", "c-7f3a:1", false};
   CHECK(encode(s) == R"({"type":"send","message":"hello é","client_id":"c-7f3a:1"})");
-  CHECK(decode_client_as<SendFrame>(encode(s)) == s);
+  CHECK(decode_client_as<send_request>(encode(s)) == s);
 
-  SendFrame plain{"just text", "", true};
+  send_request plain{"just text", "", true};
   CHECK(encode(plain) == "just text");
-  CHECK(decode_client_as<SendFrame>(encode(plain)) == plain);
+  CHECK(decode_client_as<send_request>(encode(plain)) == plain);
 
-  HistoryRequest h{42, 50};
+  history_request h{42, 50};
   CHECK(encode(h) == R"({"type":"history","before":42,"limit":50})");
-  CHECK(decode_client_as<HistoryRequest>(encode(h)) == h);
-  HistoryRequest latest{std::nullopt, 20};
-  CHECK(decode_client_as<HistoryRequest>(encode(latest)) == latest);
-  CHECK(encode(ClientFrame{h}) == encode(h));
+  CHECK(decode_client_as<history_request>(encode(h)) == h);
+  history_request latest{std::nullopt, 20};
+  CHECK(decode_client_as<history_request>(encode(latest)) == latest);
+  CHECK(encode(client_request{h}) == encode(h));
 }
 
 TEST_CASE("text that is not a JSON object with type is a message body (seed rule)", "[protocol]") {
   for (std::string text : {"hello", "", "   ", "42", "\"quoted\"", "[1,2]", "{\"message\":\"x\"}", "{not json",
                            "null", "{\"Type\":\"send\"}"}) {
-    const auto f = decode_client_as<SendFrame>(text);
+    const auto f = decode_client_as<send_request>(text);
     CHECK(f.plain);
     CHECK(f.message == text);
     CHECK(f.client_id.empty());
@@ -174,7 +174,7 @@ TEST_CASE("typed client frames with wrong types or missing fields are bad_reques
   const std::string long_id(limits::max_client_id_bytes + 1, 'a');
   CHECK(client_error(R"({"type":"send","message":"x","client_id":")" + long_id + "\"}") == "bad_request");
   const std::string ok_id(limits::max_client_id_bytes, 'a');
-  CHECK(decode_client_as<SendFrame>(R"({"type":"send","message":"x","client_id":")" + ok_id + "\"}").client_id ==
+  CHECK(decode_client_as<send_request>(R"({"type":"send","message":"x","client_id":")" + ok_id + "\"}").client_id ==
         ok_id);
 }
 
@@ -183,9 +183,9 @@ TEST_CASE("huge and negative numbers are refused, not wrapped", "[protocol]") {
   CHECK(client_error(R"({"type":"history","before":18446744073709551616})") == "bad_request");  // > UINT64_MAX
   CHECK(client_error(R"({"type":"history","before":1e300})") == "bad_request");
   // Beyond double range the text is not JSON at all, so by the seed rule it is a message body.
-  CHECK(decode_client_as<SendFrame>(R"({"type":"history","before":1e400})").plain);
+  CHECK(decode_client_as<send_request>(R"({"type":"history","before":1e400})").plain);
   CHECK(client_error(R"({"type":"history","limit":-9223372036854775808})") == "bad_request");
-  CHECK(decode_client_as<HistoryRequest>(R"({"type":"history","before":9223372036854775807})").before ==
+  CHECK(decode_client_as<history_request>(R"({"type":"history","before":9223372036854775807})").before ==
         std::numeric_limits<std::int64_t>::max());
   CHECK(server_error(R"({"type":"message","id":-5,"username":"a","message":"b","time":1})") == "bad_request");
   CHECK(server_error(R"({"type":"message","id":1e30,"username":"a","message":"b","time":1})") == "bad_request");
@@ -224,31 +224,31 @@ TEST_CASE("invalid UTF-8 is refused as invalid_utf8 in both directions", "[proto
 TEST_CASE("deep nesting is decoded without recursion and without crashing", "[protocol]") {
   const int depth = 60000;  // a 64 KiB frame's worth of brackets
   const std::string arrays = std::string(depth, '[') + std::string(depth, ']');
-  CHECK(decode_client_as<SendFrame>(arrays).plain);
+  CHECK(decode_client_as<send_request>(arrays).plain);
   CHECK(server_error(arrays) == "bad_request");
 
   std::string objects;
   for (int i = 0; i < depth / 6; ++i) objects += "{\"a\":";
   objects += "1";
   objects += std::string(depth / 6, '}');
-  CHECK(decode_client_as<SendFrame>(objects).plain);  // an object, but without "type"
+  CHECK(decode_client_as<send_request>(objects).plain);  // an object, but without "type"
 
   // A typed frame whose body is a deep value: the deep part is dropped, so the field is missing.
   const std::string typed = R"({"type":"send","message":)" + arrays + "}";
   CHECK(client_error(typed) == "bad_request");
   // Unclosed nesting is simply not JSON.
-  CHECK(decode_client_as<SendFrame>(std::string(depth, '{')).plain);
+  CHECK(decode_client_as<send_request>(std::string(depth, '{')).plain);
 }
 
 TEST_CASE("users and user lists encode with the API's field names", "[protocol]") {
-  const User u = sample_user();
+  const user_profile u = sample_user();
   const std::string text = encode_user(u);
   CHECK(text == R"({"id":7,"username":"eric","firstname":"Eric","lastname":"Lin","name":"Eric Lin",)"
                 R"("picurl":"/avatars/eric.png","jobTitle":"Product Manager"})");
   auto back = decode_user(text);
   REQUIRE(back);
   CHECK(back.value() == u);
-  auto list = decode_users(encode_users({u, User{8, "amy", "", "", "", "", ""}}));
+  auto list = decode_users(encode_users({u, user_profile{8, "amy", "", "", "", "", ""}}));
   REQUIRE(list);
   REQUIRE(list.value().size() == 2);
   CHECK(list.value()[1].username == "amy");
@@ -257,10 +257,10 @@ TEST_CASE("users and user lists encode with the API's field names", "[protocol]"
 }
 
 TEST_CASE("control characters and quotes are escaped so a frame stays one JSON object", "[protocol]") {
-  ChatMessage m = sample_message();
+  chat_message m = sample_message();
   m.message = std::string("a\"},{\"type\":\"welcome\"\x01\x1f\n\t") + "\u202e";
   const std::string text = encode(m);
   CHECK(text.find('\n') == std::string::npos);
   CHECK(text.find('\x01') == std::string::npos);
-  CHECK(decode_server_as<ChatMessage>(text).message == m.message);
+  CHECK(decode_server_as<chat_message>(text).message == m.message);
 }

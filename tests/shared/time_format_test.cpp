@@ -34,11 +34,11 @@ TEST_CASE("clock across UTC offsets", "[time]") {
 }
 
 TEST_CASE("local dates and weekdays", "[time]") {
-  CHECK(local_date(nov28, 0) == CivilDate{2026, 11, 28, 6});
-  CHECK(local_date(nov28, -60) == CivilDate{2026, 11, 27, 5});
-  CHECK(local_date(0, 0) == CivilDate{1970, 1, 1, 4});
-  CHECK(local_date(-1, 0) == CivilDate{1969, 12, 31, 3});
-  CHECK(local_date(951782400000, 0) == CivilDate{2000, 2, 29, 2});  // leap day
+  CHECK(local_date(nov28, 0) == civil_date{2026, 11, 28, 6});
+  CHECK(local_date(nov28, -60) == civil_date{2026, 11, 27, 5});
+  CHECK(local_date(0, 0) == civil_date{1970, 1, 1, 4});
+  CHECK(local_date(-1, 0) == civil_date{1969, 12, 31, 3});
+  CHECK(local_date(951782400000, 0) == civil_date{2000, 2, 29, 2});  // leap day
   CHECK(local_day_number(nov28 + 23 * hour, 0) == local_day_number(nov28, 0));
   CHECK(local_day_number(nov28 + 23 * hour, 60) == local_day_number(nov28, 0) + 1);
 }

@@ -54,34 +54,34 @@ TEST_CASE("message bodies: 1..4000 characters after trimming", "[validation]") {
   SECTION("4000 multibyte characters are accepted, 4001 are too long") {
     const std::string at_limit = repeat("\u0416", 4000);  // 2 bytes each
     const auto ok = check_message_body(at_limit);
-    CHECK(ok.status == BodyStatus::ok);
+    CHECK(ok.status == body_status::ok);
     CHECK(ok.chars == 4000);
-    CHECK(check_message_body(repeat("\u0416", 4001)).status == BodyStatus::too_long);
-    CHECK(check_message_body(repeat("\U0001F600", 4000)).status == BodyStatus::ok);   // 16000 bytes
-    CHECK(check_message_body(repeat("\U0001F600", 4001)).status == BodyStatus::too_long);
+    CHECK(check_message_body(repeat("\u0416", 4001)).status == body_status::too_long);
+    CHECK(check_message_body(repeat("\U0001F600", 4000)).status == body_status::ok);   // 16000 bytes
+    CHECK(check_message_body(repeat("\U0001F600", 4001)).status == body_status::too_long);
   }
   SECTION("white space around does not count") {
     const auto r = check_message_body("  " + repeat("x", 4000) + " \n");
-    CHECK(r.status == BodyStatus::ok);
+    CHECK(r.status == body_status::ok);
     CHECK(r.text.size() == 4000);
   }
   SECTION("blank bodies are empty") {
     for (std::string blank : {"", " ", "\n\n\t", "\u3000\u00a0", "\u200b"}) {
-      CHECK(check_message_body(blank).status == BodyStatus::empty);
+      CHECK(check_message_body(blank).status == body_status::empty);
     }
   }
   SECTION("invalid UTF-8 is its own verdict") {
-    CHECK(check_message_body("ok\xff").status == BodyStatus::invalid_utf8);
+    CHECK(check_message_body("ok\xff").status == body_status::invalid_utf8);
   }
   SECTION("control characters and bidi overrides are kept verbatim") {
     const std::string text = "a\x01\u202e\u2066b";
     const auto r = check_message_body(text);
-    CHECK(r.status == BodyStatus::ok);
+    CHECK(r.status == body_status::ok);
     CHECK(r.text == text);
   }
-  CHECK(body_error_code(BodyStatus::too_long) == "too_long");
-  CHECK(body_error_code(BodyStatus::empty) == "empty");
-  CHECK_FALSE(body_error_text(BodyStatus::too_long).empty());
+  CHECK(body_error_code(body_status::too_long) == "too_long");
+  CHECK(body_error_code(body_status::empty) == "empty");
+  CHECK_FALSE(body_error_text(body_status::too_long).empty());
 }
 
 TEST_CASE("usernames", "[validation]") {

@@ -32,7 +32,7 @@ const nlohmann::json* saved_messages(const nlohmann::json& j) {
   return it != j.end() && it->is_array() ? &*it : nullptr;
 }
 
-std::string refusal_text(const ErrorFrame& f) {
+std::string refusal_text(const error_event& f) {
   if (f.code == "too_long") return "Too long: a message can have at most 4000 characters.";
   if (f.code == "empty") return "Empty messages are not sent.";
   if (f.code == "rate_limited") return "Too many messages at once. Wait a moment, then retry.";
@@ -206,7 +206,7 @@ void ChatClient::on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t
   }
 }
 
-void ChatClient::enter_chat(const User& me, std::int64_t now) {
+void ChatClient::enter_chat(const user_profile& me, std::int64_t now) {
   me_ = me;
   page_ = Page::chat;
   login_error_.clear();
@@ -225,7 +225,7 @@ void ChatClient::end_session(std::string why) {
   ++epoch_;
   page_ = Page::login;
   login_error_ = std::move(why);
-  me_ = User{};
+  me_ = user_profile{};
   employees_.clear();
   employees_loaded_ = employees_requested_ = false;
   employees_refresh_after_ = 0;
@@ -323,7 +323,7 @@ void ChatClient::on_employees(const HttpResponse& r) {
     end_session(session_ended_text);
     return;
   }
-  auto users = r.status == 200 ? decode_users(r.body) : Result<std::vector<User>>(ProtocolError{});
+  auto users = r.status == 200 ? decode_users(r.body) : decode_result<std::vector<user_profile>>(protocol_error{});
   if (!users) {
     employees_requested_ = false;  // asked again at the next welcome
     return;
@@ -336,14 +336,14 @@ void ChatClient::on_employees(const HttpResponse& r) {
   employees_loaded_ = true;
 }
 
-const User* ChatClient::user(std::string_view username) const {
+const user_profile* ChatClient::user(std::string_view username) const {
   if (username == me_.username && !me_.username.empty()) return &me_;
   const auto it = employees_.find(username);
   return it == employees_.end() ? nullptr : &it->second;
 }
 
 std::string ChatClient::display_name(std::string_view username) const {
-  const User* u = user(username);
+  const user_profile* u = user(username);
   if (u && !u->name.empty()) return u->name;
   if (u && !(u->firstname.empty() && u->lastname.empty())) {
     return u->lastname.empty() ? u->firstname : u->firstname + " " + u->lastname;
@@ -352,7 +352,7 @@ std::string ChatClient::display_name(std::string_view username) const {
 }
 
 std::string ChatClient::picture_url(std::string_view username) const {
-  const User* u = user(username);
+  const user_profile* u = user(username);
   return u ? u->picurl : std::string();
 }
 
@@ -515,21 +515,21 @@ void ChatClient::on_socket_frame(std::string_view text, std::int64_t now) {
   std::visit(
       [&](const auto& f) {
         using T = std::decay_t<decltype(f)>;
-        if constexpr (std::is_same_v<T, WelcomeFrame>) on_welcome(f, now);
-        if constexpr (std::is_same_v<T, HistoryFrame>) on_history(f, now);
-        if constexpr (std::is_same_v<T, ChatMessage>) take_message(f, now);
-        if constexpr (std::is_same_v<T, PresenceFrame>) {
+        if constexpr (std::is_same_v<T, welcome_event>) on_welcome(f, now);
+        if constexpr (std::is_same_v<T, history_event>) on_history(f, now);
+        if constexpr (std::is_same_v<T, chat_message>) take_message(f, now);
+        if constexpr (std::is_same_v<T, presence_event>) {
           online_ = f.online;
           std::sort(online_.begin(), online_.end());
           learn_user(f.username, now);
         }
-        if constexpr (std::is_same_v<T, ErrorFrame>) on_error(f, now);
+        if constexpr (std::is_same_v<T, error_event>) on_error(f, now);
       },
       frame.value());
   finish(now);
 }
 
-void ChatClient::on_welcome(const WelcomeFrame& f, std::int64_t now) {
+void ChatClient::on_welcome(const welcome_event& f, std::int64_t now) {
   connection_ = Connection::live;
   ever_live_ = true;
   backoff_.reset();
@@ -550,14 +550,14 @@ void ChatClient::on_welcome(const WelcomeFrame& f, std::int64_t now) {
 }
 
 void ChatClient::send_entry(Entry& e, std::int64_t now) {
-  emit(cmd::Send{encode(SendFrame{e.text, e.client_id, false})});
+  emit(cmd::Send{encode(send_request{e.text, e.client_id, false})});
   e.sent_at = now;
   e.delivery = Delivery::pending;
   e.error.clear();
   log_.touch();
 }
 
-void ChatClient::on_history(const HistoryFrame& f, std::int64_t now) {
+void ChatClient::on_history(const history_event& f, std::int64_t now) {
   enum class Purpose { connect, gap, older, unknown } purpose = Purpose::unknown;
   if (f.before) {
     const auto it = std::find_if(history_asks_.begin(), history_asks_.end(),
@@ -612,40 +612,40 @@ void ChatClient::request_gap_page() {
   for (const auto& a : history_asks_) {
     if (a.gap) return;
   }
-  emit(cmd::Send{encode(HistoryRequest{gap_->high, opt_.gap_page})});
+  emit(cmd::Send{encode(history_request{gap_->high, opt_.gap_page})});
   history_asks_.push_back(HistoryAsk{gap_->high, true});
 }
 
 void ChatClient::load_older(std::int64_t now) {
   if (connection_ != Connection::live || !has_older_ || loading_older_ || log_.confirmed().empty()) return;
   const std::int64_t before = log_.first_id();
-  emit(cmd::Send{encode(HistoryRequest{before, opt_.history_page})});
+  emit(cmd::Send{encode(history_request{before, opt_.history_page})});
   history_asks_.push_back(HistoryAsk{before, false});
   loading_older_ = true;
   finish(now);
 }
 
-void ChatClient::confirm_own(const ChatMessage& m) {
+void ChatClient::confirm_own(const chat_message& m) {
   if (!m.client_id.empty() && !me_.username.empty() && m.username == me_.username && log_.confirm(m.client_id)) {
     save_outbox();
   }
 }
 
-void ChatClient::count_new(const ChatMessage& m, std::int64_t now) {
+void ChatClient::count_new(const chat_message& m, std::int64_t now) {
   if (!me_.username.empty() && m.username == me_.username) return;
   learn_user(m.username, now);
   if (!visible_ && unread_baseline_ && m.id > *unread_baseline_) ++unread_;
   if (!at_bottom_ && m.id > below_baseline_) ++new_below_;
 }
 
-void ChatClient::take_message(const ChatMessage& m, std::int64_t now) {
+void ChatClient::take_message(const chat_message& m, std::int64_t now) {
   confirm_own(m);
   if (log_.add(m)) count_new(m, now);
 }
 
-void ChatClient::take_page(const std::vector<ChatMessage>& page, std::int64_t now) {
+void ChatClient::take_page(const std::vector<chat_message>& page, std::int64_t now) {
   for (const auto& m : page) confirm_own(m);
-  for (const ChatMessage* m : log_.add_many(page)) count_new(*m, now);
+  for (const chat_message* m : log_.add_many(page)) count_new(*m, now);
 }
 
 void ChatClient::learn_user(const std::string& username, std::int64_t now) {
@@ -655,7 +655,7 @@ void ChatClient::learn_user(const std::string& username, std::int64_t now) {
   http(HttpKind::employees, "GET", "/api/employees");
 }
 
-void ChatClient::on_error(const ErrorFrame& f, std::int64_t now) {
+void ChatClient::on_error(const error_event& f, std::int64_t now) {
   if (!f.client_id.empty() && log_.find_local(f.client_id) != nullptr) {
     log_.fail(f.client_id, refusal_text(f));
     save_outbox();
@@ -668,12 +668,12 @@ void ChatClient::on_error(const ErrorFrame& f, std::int64_t now) {
 
 SendVerdict ChatClient::send_message(std::string_view text, std::int64_t now) {
   if (page_ != Page::chat) return SendVerdict::not_connected_page;
-  const BodyCheck check = check_message_body(text);
+  const body_check check = check_message_body(text);
   switch (check.status) {
-    case BodyStatus::empty: return SendVerdict::empty;
-    case BodyStatus::too_long: return SendVerdict::too_long;
-    case BodyStatus::invalid_utf8: return SendVerdict::invalid_utf8;
-    case BodyStatus::ok: break;
+    case body_status::empty: return SendVerdict::empty;
+    case body_status::too_long: return SendVerdict::too_long;
+    case body_status::invalid_utf8: return SendVerdict::invalid_utf8;
+    case body_status::ok: break;
   }
   const std::string client_id = "c-" + client_id_prefix_ + "-" + std::to_string(++client_seq_);
   log_.add_local(std::string(check.text), client_id, me_.username, now);
@@ -714,8 +714,8 @@ void ChatClient::restore_outbox(std::int64_t now) {
     const std::string client_id = str_field(m, "client_id");
     if (!is_valid_client_id(client_id) || log_.find_local(client_id) != nullptr) continue;
     const std::string text = str_field(m, "text");
-    const BodyCheck check = check_message_body(text);
-    if (check.status != BodyStatus::ok) continue;
+    const body_check check = check_message_body(text);
+    if (check.status != body_status::ok) continue;
     const auto t = m.find("time");
     const std::int64_t time = t != m.end() && t->is_number_integer() ? t->get<std::int64_t>() : now;
     log_.add_local(std::string(check.text), client_id, me_.username, time);

@@ -102,9 +102,9 @@ class ChatClient {
   /** While starting: the server was unreachable and /api/me is retried then. */
   std::optional<std::int64_t> starting_retry_at() const { return me_retry_at_; }
 
-  const User& me() const { return me_; }
+  const user_profile& me() const { return me_; }
   /** The employee with this username, if /api/employees listed them. */
-  const User* user(std::string_view username) const;
+  const user_profile* user(std::string_view username) const;
   /** "Firstname Lastname" when known, else the username. */
   std::string display_name(std::string_view username) const;
   /** The picture URL for a username ("" when none is known). */
@@ -164,7 +164,7 @@ class ChatClient {
   void emit(Command c) { commands_.push_back(std::move(c)); }
   void finish(std::int64_t now);
 
-  void enter_chat(const User& me, std::int64_t now);
+  void enter_chat(const user_profile& me, std::int64_t now);
   void end_session(std::string why);
   void open_socket(std::int64_t now);
   void schedule_reconnect(std::int64_t now, std::int64_t least_ms);
@@ -179,13 +179,13 @@ class ChatClient {
   void on_login(const HttpResponse& r, std::int64_t now);
   void on_employees(const HttpResponse& r);
 
-  void on_welcome(const WelcomeFrame& f, std::int64_t now);
-  void on_history(const HistoryFrame& f, std::int64_t now);
-  void on_error(const ErrorFrame& f, std::int64_t now);
-  void take_message(const ChatMessage& m, std::int64_t now);
-  void take_page(const std::vector<ChatMessage>& page, std::int64_t now);
-  void confirm_own(const ChatMessage& m);
-  void count_new(const ChatMessage& m, std::int64_t now);
+  void on_welcome(const welcome_event& f, std::int64_t now);
+  void on_history(const history_event& f, std::int64_t now);
+  void on_error(const error_event& f, std::int64_t now);
+  void take_message(const chat_message& m, std::int64_t now);
+  void take_page(const std::vector<chat_message>& page, std::int64_t now);
+  void confirm_own(const chat_message& m);
+  void count_new(const chat_message& m, std::int64_t now);
   void learn_user(const std::string& username, std::int64_t now);
   void request_gap_page();
 
@@ -209,8 +209,8 @@ class ChatClient {
   std::int64_t login_blocked_until_ = 0;
   std::optional<std::int64_t> me_retry_at_;
 
-  User me_;
-  std::map<std::string, User, std::less<>> employees_;
+  user_profile me_;
+  std::map<std::string, user_profile, std::less<>> employees_;
   bool employees_loaded_ = false;
   bool employees_requested_ = false;
   std::int64_t employees_refresh_after_ = 0;  // someone unknown appeared: ask again, at most this often

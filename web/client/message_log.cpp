@@ -24,7 +24,7 @@ void MessageLog::label(Entry& e) const {
   e.day = local_day_number(e.time, offset);
 }
 
-Entry MessageLog::make(const ChatMessage& m) const {
+Entry MessageLog::make(const chat_message& m) const {
   Entry e;
   e.id = m.id;
   e.client_id = m.client_id;
@@ -35,7 +35,7 @@ Entry MessageLog::make(const ChatMessage& m) const {
   return e;
 }
 
-bool MessageLog::add(const ChatMessage& m) {
+bool MessageLog::add(const chat_message& m) {
   if (m.id <= 0) return false;  // a v=1 server always numbers its messages
   Entry e = make(m);
   // Live messages arrive in order: append without searching.
@@ -57,19 +57,19 @@ bool MessageLog::contains(std::int64_t id) const {
   return at != confirmed_.end() && at->id == id;
 }
 
-std::vector<const ChatMessage*> MessageLog::add_many(const std::vector<ChatMessage>& page) {
-  std::vector<const ChatMessage*> added;
+std::vector<const chat_message*> MessageLog::add_many(const std::vector<chat_message>& page) {
+  std::vector<const chat_message*> added;
   const std::size_t old_size = confirmed_.size();
   for (const auto& m : page) {
     if (m.id <= 0 || contains(m.id)) continue;  // searches the sorted part only
     added.push_back(&m);
   }
-  std::sort(added.begin(), added.end(), [](const ChatMessage* a, const ChatMessage* b) { return a->id < b->id; });
-  added.erase(std::unique(added.begin(), added.end(), [](const ChatMessage* a, const ChatMessage* b) { return a->id == b->id; }),
+  std::sort(added.begin(), added.end(), [](const chat_message* a, const chat_message* b) { return a->id < b->id; });
+  added.erase(std::unique(added.begin(), added.end(), [](const chat_message* a, const chat_message* b) { return a->id == b->id; }),
               added.end());
   if (added.empty()) return added;
   confirmed_.reserve(old_size + added.size());
-  for (const ChatMessage* m : added) confirmed_.push_back(make(*m));
+  for (const chat_message* m : added) confirmed_.push_back(make(*m));
   // One merge of the sorted new tail into the sorted log, instead of an insert per message.
   std::inplace_merge(confirmed_.begin(), confirmed_.begin() + static_cast<std::ptrdiff_t>(old_size), confirmed_.end(),
                      [](const Entry& a, const Entry& b) { return a.id < b.id; });

@@ -59,9 +59,9 @@ class MessageLog {
   explicit MessageLog(UtcOffset utc_offset);
 
   /** Adds a confirmed message; false when its id is already known (or it has none). */
-  bool add(const ChatMessage& m);
+  bool add(const chat_message& m);
   /** Adds a page of messages in one merge (a history frame); returns those that were new. */
-  std::vector<const ChatMessage*> add_many(const std::vector<ChatMessage>& page);
+  std::vector<const chat_message*> add_many(const std::vector<chat_message>& page);
 
   /** Confirms the outbox entry with this client_id, if any: it leaves the outbox. */
   bool confirm(std::string_view client_id);
@@ -97,7 +97,7 @@ class MessageLog {
 
  private:
   void label(Entry& e) const;
-  Entry make(const ChatMessage& m) const;
+  Entry make(const chat_message& m) const;
   void rebuild_rows() const;
 
   UtcOffset utc_offset_;

@@ -106,7 +106,7 @@ std::string App::state_json() const {
                 {"blocked_s", client_.login_blocked_s(now)},
                 {"username", dom_.value("login.username")}};
   if (client_.page() == Page::chat) {
-    const User& me = client_.me();
+    const user_profile& me = client_.me();
     j["me"] = {{"username", me.username}, {"name", client_.display_name(me.username)}, {"picurl", me.picurl}};
   } else {
     j["me"] = nullptr;

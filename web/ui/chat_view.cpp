@@ -31,10 +31,10 @@ Pressed bar_button(Frame& f, const std::string& name, const Rect& r, const std::
 
 ComposerState composer_state(const std::string& text) {
   ComposerState s;
-  const BodyCheck check = check_message_body(text);
+  const body_check check = check_message_body(text);
   s.chars = check.chars;
-  s.can_send = check.status == BodyStatus::ok;
-  if (check.status == BodyStatus::too_long) {
+  s.can_send = check.status == body_status::ok;
+  if (check.status == body_status::too_long) {
     s.warning = "Too long: " + thousands(s.chars) + " / " + thousands(limits::max_message_chars) + " characters";
   } else if (s.chars >= limits::warn_message_chars) {
     s.warning = thousands(s.chars) + " / " + thousands(limits::max_message_chars) + " characters";
@@ -57,7 +57,7 @@ void ChatView::draw(Frame& f, const Rect& screen) {
 void ChatView::top_bar(Frame& f, const Rect& bar) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(vmin(bar), vmax(bar), color::brand);
-  const User& me = f.client.me();
+  const user_profile& me = f.client.me();
 
   // The user's picture (a rounded square, as in the tutorial's navbar).
   const float pic = size::avatar;

@@ -163,8 +163,8 @@ class query {
 const char* const user_columns =
     "SELECT EMP_ID, USERNAME, FIRSTNAME, LASTNAME, COALESCE(PICURL,''), COALESCE(JOB_TITLE,''), PASSWORD FROM EMPLOYEE ";
 
-User user_from(const query& q) {
-  User u;
+user_profile user_from(const query& q) {
+  user_profile u;
   u.id = q.i64(0);
   u.username = q.text(1);
   u.firstname = q.text(2);
@@ -175,8 +175,8 @@ User user_from(const query& q) {
   return u;
 }
 
-ChatMessage message_from(const query& q) {
-  return ChatMessage{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4)};
+chat_message message_from(const query& q) {
+  return chat_message{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4)};
 }
 
 class sqlite_store final : public store {
@@ -244,11 +244,11 @@ class sqlite_store final : public store {
     return user_record{user_from(q), q.text(6)};
   }
 
-  std::vector<User> list_users() override {
+  std::vector<user_profile> list_users() override {
     static const std::string sql = std::string(user_columns) + "ORDER BY EMP_ID";
     auto c = reader();
     query q(*c, sql.c_str());
-    std::vector<User> out;
+    std::vector<user_profile> out;
     while (q.step()) out.push_back(user_from(q));
     return out;
   }
@@ -260,7 +260,7 @@ class sqlite_store final : public store {
     q.bind(1, digest).bind(2, emp_id).bind(3, created_ms).bind(4, expires_ms).step();
   }
 
-  std::optional<User> session_user(std::string_view digest, std::int64_t now_ms) override {
+  std::optional<user_profile> session_user(std::string_view digest, std::int64_t now_ms) override {
     static const std::string sql =
         "SELECT e.EMP_ID, e.USERNAME, e.FIRSTNAME, e.LASTNAME, COALESCE(e.PICURL,''), COALESCE(e.JOB_TITLE,'') "
         "FROM sessions s JOIN EMPLOYEE e ON e.EMP_ID = s.emp_id WHERE s.token_digest=? AND s.expires_ms > ?";
@@ -311,7 +311,7 @@ class sqlite_store final : public store {
         ins.bind(4, d.client_id);
       }
       ins.step();
-      out.push_back({ChatMessage{sqlite3_last_insert_rowid(writer_.raw()), d.username, d.body, d.time_ms,
+      out.push_back({chat_message{sqlite3_last_insert_rowid(writer_.raw()), d.username, d.body, d.time_ms,
                                  d.client_id},
                      false});
     }

@@ -7,7 +7,7 @@
 namespace chat {
 
 /** An employee who can log in: the seed's hrdb Employee row as the API shows it. */
-struct User {
+struct user_profile {
   std::int64_t id = 0;
   std::string username;
   std::string firstname;
@@ -16,18 +16,18 @@ struct User {
   std::string picurl;     ///< same-origin URL of the picture, may be empty
   std::string job_title;  ///< "jobTitle" on the wire
 
-  friend bool operator==(const User&, const User&) = default;
+  friend bool operator==(const user_profile&, const user_profile&) = default;
 };
 
 /** One chat message. `id` is the server's order; `time` is Unix epoch milliseconds. */
-struct ChatMessage {
+struct chat_message {
   std::int64_t id = 0;
   std::string username;
   std::string message;
   std::int64_t time = 0;
   std::string client_id;  ///< the sender's de-duplication key; empty for plain-text sends
 
-  friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
+  friend bool operator==(const chat_message&, const chat_message&) = default;
 };
 
 }  // namespace chat

@@ -9,19 +9,19 @@
 namespace chat {
 
 /** A calendar day. `weekday` is 0 = Sunday … 6 = Saturday. */
-struct CivilDate {
+struct civil_date {
   int year = 1970;
   int month = 1;  ///< 1..12
   int day = 1;    ///< 1..31
   int weekday = 4;
-  friend bool operator==(const CivilDate&, const CivilDate&) = default;
+  friend bool operator==(const civil_date&, const civil_date&) = default;
 };
 
 /** Days since 1970-01-01 of the local day holding `epoch_ms` at `utc_offset_minutes`. */
 std::int64_t local_day_number(std::int64_t epoch_ms, int utc_offset_minutes) noexcept;
 
 /** The local calendar date of `epoch_ms`. */
-CivilDate local_date(std::int64_t epoch_ms, int utc_offset_minutes) noexcept;
+civil_date local_date(std::int64_t epoch_ms, int utc_offset_minutes) noexcept;
 
 /** `hh:mm:ss a`, for example "03:07:09 PM"; midnight is "12:00:00 AM". */
 std::string format_clock(std::int64_t epoch_ms, int utc_offset_minutes);

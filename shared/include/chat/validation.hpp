@@ -17,23 +17,23 @@ std::size_t utf8_length(std::string_view s) noexcept;
 /** `s` without leading and trailing white space (ASCII and Unicode White_Space). */
 std::string_view trim(std::string_view s) noexcept;
 
-enum class BodyStatus { ok, empty, too_long, invalid_utf8 };
+enum class body_status { ok, empty, too_long, invalid_utf8 };
 
 /** The verdict on a message body and the trimmed text to store when ok. */
-struct BodyCheck {
-  BodyStatus status = BodyStatus::ok;
+struct body_check {
+  body_status status = body_status::ok;
   std::string_view text;    ///< trimmed body (a view into the input)
   std::size_t chars = 0;    ///< code points after trimming
 };
 
 /** Checks a raw body against the rules: valid UTF-8, 1..max_message_chars code
  *  points after trimming. */
-BodyCheck check_message_body(std::string_view raw) noexcept;
+body_check check_message_body(std::string_view raw) noexcept;
 
 /** The wire error code for a refused body ("empty", "too_long", "invalid_utf8"). */
-std::string_view body_error_code(BodyStatus s) noexcept;
+std::string_view body_error_code(body_status s) noexcept;
 /** A sentence explaining the refusal, for people. */
-std::string_view body_error_text(BodyStatus s) noexcept;
+std::string_view body_error_text(body_status s) noexcept;
 
 /** Usernames: 1..32 bytes of ASCII letters, digits, '.', '_', '-', starting
  *  with a letter or digit. */

@@ -25,7 +25,7 @@ namespace {
 class fake_member final : public room_member {
  public:
   explicit fake_member(std::string name, bool v1 = true, std::optional<std::int64_t> since = {})
-      : room_member(member_info{chat::User{0, name, name, "", name, "", ""}, v1, false, "test", since, {}}) {}
+      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, v1, false, "test", since, {}}) {}
 
   void deliver(frame_list frames) override {
     std::lock_guard lock(mu_);

@@ -88,7 +88,7 @@ TEST_CASE("messages get increasing ids and client_id de-duplicates per user", "[
   CHECK(out[1].message.id == 2);  // same client_id, another user: a new message
   CHECK(out[2].message.id == 3);
   CHECK(out[3].duplicate);
-  CHECK(out[3].message == chat::ChatMessage{1, "amy", "one", 10, "c1"});  // the original
+  CHECK(out[3].message == chat::chat_message{1, "amy", "one", 10, "c1"});  // the original
   CHECK(out[4].message.id == 4);
   CHECK(s->last_message_id() == 4);
 

@@ -19,8 +19,8 @@ namespace {
 
 constexpr std::int64_t t0 = 1795860000000;  // 2026-11-28 10:00:00 UTC
 
-User person(const std::string& username) {
-  User u;
+user_profile person(const std::string& username) {
+  user_profile u;
   u.id = static_cast<std::int64_t>(username.size());
   u.username = username;
   u.firstname = "First";
@@ -30,8 +30,8 @@ User person(const std::string& username) {
   return u;
 }
 
-ChatMessage msg(std::int64_t id, const std::string& user, const std::string& text, std::string cid = {}) {
-  return ChatMessage{id, user, text, t0 + id * 1000, std::move(cid)};
+chat_message msg(std::int64_t id, const std::string& user, const std::string& text, std::string cid = {}) {
+  return chat_message{id, user, text, t0 + id * 1000, std::move(cid)};
 }
 
 template <class T>
@@ -88,7 +88,7 @@ struct Harness {
   }
 
   /** Page load with a good session cookie, then welcome and the on-connect history. */
-  void go_live(const std::string& me = "eric", const std::vector<ChatMessage>& history = {}, bool limited = false) {
+  void go_live(const std::string& me = "eric", const std::vector<chat_message>& history = {}, bool limited = false) {
     client.start(now);
     const auto me_req = one<cmd::Http>(take()).request;
     REQUIRE(me_req.path == "/api/me");
@@ -96,11 +96,11 @@ struct Harness {
     take();
     client.on_socket_open(now);
     welcome(me, history.empty() ? 0 : history.back().id);
-    frame(encode(HistoryFrame{history, limited, std::nullopt}));
+    frame(encode(history_event{history, limited, std::nullopt}));
     take();
   }
   void welcome(const std::string& me, std::int64_t last_id) {
-    frame(encode(WelcomeFrame{person(me), {"amy", me}, last_id}));
+    frame(encode(welcome_event{person(me), {"amy", me}, last_id}));
   }
 };
 
@@ -212,7 +212,7 @@ TEST_CASE("logout revokes the session, closes the socket and forgets the convers
   const auto employees = one<cmd::Http>(h.take()).request;
   h.client.on_socket_open(h.now);
   h.welcome("eric", 1);
-  h.frame(encode(HistoryFrame{{msg(1, "amy", "hi")}, false, std::nullopt}));
+  h.frame(encode(history_event{{msg(1, "amy", "hi")}, false, std::nullopt}));
   h.take();
 
   h.client.logout(h.now);
@@ -261,9 +261,9 @@ TEST_CASE("welcome makes the connection live with who is online") {
   CHECK(h.client.connection_label(h.now) == "Live");
   CHECK(h.client.online() == std::vector<std::string>{"amy", "eric"});
 
-  h.frame(encode(PresenceFrame{PresenceEvent::join, "zoe", {"zoe", "amy", "eric"}}));
+  h.frame(encode(presence_event{presence_change::join, "zoe", {"zoe", "amy", "eric"}}));
   CHECK(h.client.online() == std::vector<std::string>{"amy", "eric", "zoe"});
-  h.frame(encode(PresenceFrame{PresenceEvent::leave, "amy", {"eric", "zoe"}}));
+  h.frame(encode(presence_event{presence_change::leave, "amy", {"eric", "zoe"}}));
   CHECK(h.client.online() == std::vector<std::string>{"eric", "zoe"});
 }
 
@@ -299,7 +299,7 @@ TEST_CASE("a lost connection comes back with backoff, jitter and since=") {
   h.take();
   h.client.on_socket_open(h.now);
   h.welcome("eric", 2);
-  h.frame(encode(HistoryFrame{{}, false, std::nullopt}));
+  h.frame(encode(history_event{{}, false, std::nullopt}));
   h.dice = 0;
   h.client.on_socket_close(1001, "going away", h.now);
   CHECK(one<cmd::WakeAt>(h.take()).at_ms == h.now + 500);
@@ -341,7 +341,7 @@ TEST_CASE("resuming after a drop loses nothing and doubles nothing") {
   h.client.on_socket_open(h.now);
   h.welcome("eric", 4);
   // The server replays from since; a message seen live twice is stored once.
-  h.frame(encode(HistoryFrame{{msg(3, "amy", "c"), msg(4, "amy", "d")}, false, std::nullopt}));
+  h.frame(encode(history_event{{msg(3, "amy", "c"), msg(4, "amy", "d")}, false, std::nullopt}));
   h.frame(encode(msg(4, "amy", "d")));
   h.frame(encode(msg(5, "amy", "e")));
   std::vector<std::int64_t> ids;
@@ -358,25 +358,25 @@ TEST_CASE("a capped resume fills the gap back to since with history requests") {
   h.take();
   h.client.on_socket_open(h.now);
   h.welcome("eric", 1500);
-  std::vector<ChatMessage> newest;
+  std::vector<chat_message> newest;
   for (std::int64_t id = 501; id <= 1500; ++id) newest.push_back(msg(id, "amy", "x"));
-  h.frame(encode(HistoryFrame{newest, true, std::nullopt}));
+  h.frame(encode(history_event{newest, true, std::nullopt}));
   CHECK(h.client.filling_gap());
   CHECK(h.sent() == std::vector<std::string>{R"({"type":"history","before":501,"limit":200})"});
 
-  std::vector<ChatMessage> page;
+  std::vector<chat_message> page;
   for (std::int64_t id = 301; id <= 500; ++id) page.push_back(msg(id, "amy", "x"));
-  h.frame(encode(HistoryFrame{page, true, 501}));
+  h.frame(encode(history_event{page, true, 501}));
   CHECK(h.sent() == std::vector<std::string>{R"({"type":"history","before":301,"limit":200})"});
 
   page.clear();
   for (std::int64_t id = 101; id <= 300; ++id) page.push_back(msg(id, "amy", "x"));
-  h.frame(encode(HistoryFrame{page, true, 301}));
+  h.frame(encode(history_event{page, true, 301}));
   CHECK(h.sent() == std::vector<std::string>{R"({"type":"history","before":101,"limit":200})"});
 
   page.clear();
   for (std::int64_t id = 1; id <= 100; ++id) page.push_back(msg(id, "amy", "x"));  // reaches below since=10
-  h.frame(encode(HistoryFrame{page, true, 101}));
+  h.frame(encode(history_event{page, true, 101}));
   CHECK_FALSE(h.client.filling_gap());
   CHECK(h.sent().empty());
   CHECK(h.client.log().confirmed().size() == 1500);
@@ -454,7 +454,7 @@ TEST_CASE("coming back online or to the tab reconnects at once") {
 
 TEST_CASE("history: the latest page on connect, older pages on request") {
   Harness h;
-  std::vector<ChatMessage> latest;
+  std::vector<chat_message> latest;
   for (std::int64_t id = 51; id <= 100; ++id) latest.push_back(msg(id, "amy", "m"));
   h.go_live("eric", latest, /*limited=*/true);
   CHECK(h.client.log().confirmed().size() == 50);
@@ -466,9 +466,9 @@ TEST_CASE("history: the latest page on connect, older pages on request") {
   h.client.load_older(h.now);  // one page at a time
   CHECK(h.sent().empty());
 
-  std::vector<ChatMessage> older;
+  std::vector<chat_message> older;
   for (std::int64_t id = 1; id <= 50; ++id) older.push_back(msg(id, "amy", "m"));
-  h.frame(encode(HistoryFrame{older, false, 51}));
+  h.frame(encode(history_event{older, false, 51}));
   CHECK_FALSE(h.client.loading_older());
   CHECK_FALSE(h.client.has_older());
   CHECK(h.client.log().confirmed().front().id == 1);
@@ -485,7 +485,7 @@ TEST_CASE("a short room has nothing older to load") {
 
 TEST_CASE("a page request lost with the connection can be asked again") {
   Harness h;
-  std::vector<ChatMessage> latest;
+  std::vector<chat_message> latest;
   for (std::int64_t id = 51; id <= 100; ++id) latest.push_back(msg(id, "amy", "m"));
   h.go_live("eric", latest, true);
   h.client.load_older(h.now);
@@ -505,13 +505,13 @@ TEST_CASE("a message goes pending, then sent when its echo arrives") {
   REQUIRE(frames.size() == 1);
   const auto decoded = decode_client(frames[0]);
   REQUIRE(decoded.ok());
-  const auto send = std::get<SendFrame>(decoded.value());
+  const auto send = std::get<send_request>(decoded.value());
   CHECK(send.message == "hello");
   CHECK(is_valid_client_id(send.client_id));
   REQUIRE(h.client.log().outbox().size() == 1);
   CHECK(h.client.log().outbox()[0].delivery == Delivery::pending);
 
-  h.frame(encode(ChatMessage{7, "eric", "hello", t0, send.client_id}));
+  h.frame(encode(chat_message{7, "eric", "hello", t0, send.client_id}));
   CHECK(h.client.log().outbox().empty());
   REQUIRE(h.client.log().confirmed().size() == 1);
   CHECK(h.client.log().confirmed()[0].delivery == Delivery::sent);
@@ -556,12 +556,12 @@ TEST_CASE("messages typed offline are queued and sent on reconnect with their cl
   h.welcome("eric", 1);
   const auto frames = h.sent();
   REQUIRE(frames.size() == 2);
-  CHECK(std::get<SendFrame>(decode_client(frames[0]).value()).client_id == cid1);
-  CHECK(std::get<SendFrame>(decode_client(frames[1]).value()).client_id == cid2);
+  CHECK(std::get<send_request>(decode_client(frames[0]).value()).client_id == cid1);
+  CHECK(std::get<send_request>(decode_client(frames[1]).value()).client_id == cid2);
 
-  h.frame(encode(HistoryFrame{{}, false, std::nullopt}));
-  h.frame(encode(ChatMessage{2, "eric", "first", t0, cid1}));
-  h.frame(encode(ChatMessage{3, "eric", "second", t0, cid2}));
+  h.frame(encode(history_event{{}, false, std::nullopt}));
+  h.frame(encode(chat_message{2, "eric", "first", t0, cid1}));
+  h.frame(encode(chat_message{3, "eric", "second", t0, cid2}));
   CHECK(h.client.log().outbox().empty());
   CHECK(h.client.log().confirmed().size() == 3);
 }
@@ -579,8 +579,8 @@ TEST_CASE("a message sent just before a drop is resent, and the server's answer 
   h.welcome("eric", 9);
   CHECK(h.sent().size() == 1);
   // The server had stored it: the replay holds it, and the resend is answered with the original.
-  h.frame(encode(HistoryFrame{{ChatMessage{9, "eric", "maybe stored", t0, cid}}, false, std::nullopt}));
-  h.frame(encode(ChatMessage{9, "eric", "maybe stored", t0, cid}));
+  h.frame(encode(history_event{{chat_message{9, "eric", "maybe stored", t0, cid}}, false, std::nullopt}));
+  h.frame(encode(chat_message{9, "eric", "maybe stored", t0, cid}));
   CHECK(h.client.log().outbox().empty());
   CHECK(h.client.log().confirmed().size() == 1);
 }
@@ -591,7 +591,7 @@ TEST_CASE("a refused message is marked failed with its reason, and can be retrie
   h.client.send_message("spam", h.now);
   const auto cid = h.client.log().outbox()[0].client_id;
   h.take();
-  h.frame(encode(ErrorFrame{"rate_limited", "slow down", cid}));
+  h.frame(encode(error_event{"rate_limited", "slow down", cid}));
   REQUIRE(h.client.log().outbox().size() == 1);
   CHECK(h.client.log().outbox()[0].delivery == Delivery::failed);
   CHECK(h.client.log().outbox()[0].error == "Too many messages at once. Wait a moment, then retry.");
@@ -599,9 +599,9 @@ TEST_CASE("a refused message is marked failed with its reason, and can be retrie
   h.client.retry(cid, h.now);
   const auto frames = h.sent();
   REQUIRE(frames.size() == 1);
-  CHECK(std::get<SendFrame>(decode_client(frames[0]).value()).client_id == cid);
+  CHECK(std::get<send_request>(decode_client(frames[0]).value()).client_id == cid);
   CHECK(h.client.log().outbox()[0].delivery == Delivery::pending);
-  h.frame(encode(ChatMessage{3, "eric", "spam", t0, cid}));
+  h.frame(encode(chat_message{3, "eric", "spam", t0, cid}));
   CHECK(h.client.log().outbox().empty());
 }
 
@@ -610,7 +610,7 @@ TEST_CASE("a failed message can be discarded") {
   h.go_live("eric");
   h.client.send_message("oops", h.now);
   const auto cid = h.client.log().outbox()[0].client_id;
-  h.frame(encode(ErrorFrame{"too_long", "too long", cid}));
+  h.frame(encode(error_event{"too_long", "too long", cid}));
   CHECK(h.client.log().outbox()[0].error == "Too long: a message can have at most 4000 characters.");
   h.client.discard(cid);
   CHECK(h.client.log().outbox().empty());
@@ -630,7 +630,7 @@ TEST_CASE("a message the server never confirms fails after a while") {
 TEST_CASE("an error about no message of ours becomes a notice that goes away") {
   Harness h;
   h.go_live("eric");
-  h.frame(encode(ErrorFrame{"bad_request", "malformed frame", ""}));
+  h.frame(encode(error_event{"bad_request", "malformed frame", ""}));
   CHECK(h.client.notice() == "malformed frame");
   h.client.tick(h.now + 6'000);
   CHECK(h.client.notice().empty());
@@ -672,7 +672,7 @@ TEST_CASE("messages arriving while scrolled up are counted for the new-messages 
   h.frame(encode(msg(3, "zoe", "c")));
   CHECK(h.client.new_below() == 2);
   // Older pages are not new.
-  h.frame(encode(HistoryFrame{{msg(0, "amy", "x")}, false, 1}));
+  h.frame(encode(history_event{{msg(0, "amy", "x")}, false, 1}));
   CHECK(h.client.new_below() == 2);
   h.client.set_at_bottom(true);
   CHECK(h.client.new_below() == 0);
@@ -701,12 +701,12 @@ TEST_CASE("someone the employee list does not know makes the client fetch it aga
   h.http(employees, 200, encode_users({person("eric"), person("amy")}));
   h.client.on_socket_open(h.now);
   h.welcome("eric", 0);
-  h.frame(encode(HistoryFrame{{}, false, std::nullopt}));
+  h.frame(encode(history_event{{}, false, std::nullopt}));
   h.take();
 
   h.frame(encode(msg(1, "amy", "known")));
   CHECK(all<cmd::Http>(h.take()).empty());
-  h.frame(encode(PresenceFrame{PresenceEvent::join, "newbie", {"amy", "eric", "newbie"}}));
+  h.frame(encode(presence_event{presence_change::join, "newbie", {"amy", "eric", "newbie"}}));
   const auto again = one<cmd::Http>(h.take()).request;
   CHECK(again.path == "/api/employees");
   h.frame(encode(msg(2, "other-new", "hi")));
@@ -720,7 +720,7 @@ TEST_CASE("someone the employee list does not know makes the client fetch it aga
 namespace {
 
 /** A page of `store`'s browser, live as eric. */
-void live_in(Harness& h, const std::vector<ChatMessage>& history = {}) { h.go_live("eric", history); }
+void live_in(Harness& h, const std::vector<chat_message>& history = {}) { h.go_live("eric", history); }
 
 /** The server knows the session ended: the login page, no note, nothing left for the next load. */
 void logged_out_and_told(Harness& h, const MemoryStore& store) {
@@ -862,7 +862,7 @@ std::vector<std::string> outbox_texts(const ChatClient& c) {
 std::string frame_client_id(const std::string& frame) {
   const auto f = decode_client(frame);
   REQUIRE(f.ok());
-  return std::get<SendFrame>(f.value()).client_id;
+  return std::get<send_request>(f.value()).client_id;
 }
 
 /** Page load with a good cookie up to the open socket (no welcome yet). */
@@ -913,11 +913,11 @@ TEST_CASE("messages typed offline survive a reload and go after the welcome with
   CHECK(cid3 != cid1);
   CHECK(cid3 != cid2);
 
-  reload.frame(encode(HistoryFrame{{msg(1, "amy", "hi")}, false, std::nullopt}));
-  reload.frame(encode(ChatMessage{2, "eric", "first", t0, cid1}));
+  reload.frame(encode(history_event{{msg(1, "amy", "hi")}, false, std::nullopt}));
+  reload.frame(encode(chat_message{2, "eric", "first", t0, cid1}));
   CHECK(store.has(ChatClient::outbox_key("eric")));
-  reload.frame(encode(ChatMessage{3, "eric", "second", t0, cid2}));
-  reload.frame(encode(ChatMessage{4, "eric", "third", t0, cid3}));
+  reload.frame(encode(chat_message{3, "eric", "second", t0, cid2}));
+  reload.frame(encode(chat_message{4, "eric", "third", t0, cid3}));
   CHECK(reload.client.log().outbox().empty());
   CHECK(reload.client.log().confirmed().size() == 4);
   CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));  // confirmed: nothing left to keep
@@ -934,8 +934,8 @@ TEST_CASE("a saved message the server had stored is confirmed by the history, sh
   load_until_open(reload);
   reload.welcome("eric", 7);
   CHECK(reload.sent().size() == 1);  // resent: the server answers it with the original
-  reload.frame(encode(HistoryFrame{{ChatMessage{7, "eric", "maybe stored", t0, cid}}, false, std::nullopt}));
-  reload.frame(encode(ChatMessage{7, "eric", "maybe stored", t0, cid}));
+  reload.frame(encode(history_event{{chat_message{7, "eric", "maybe stored", t0, cid}}, false, std::nullopt}));
+  reload.frame(encode(chat_message{7, "eric", "maybe stored", t0, cid}));
   CHECK(reload.client.log().outbox().empty());
   CHECK(reload.client.log().confirmed().size() == 1);
   CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
@@ -947,7 +947,7 @@ TEST_CASE("a failed message is kept as failed, with its reason, and can be retri
   live_in(h);
   h.client.send_message("spam", h.now);
   const auto cid = h.client.log().outbox()[0].client_id;
-  h.frame(encode(ErrorFrame{"rate_limited", "slow down", cid}));
+  h.frame(encode(error_event{"rate_limited", "slow down", cid}));
 
   Harness reload(store, 2);
   load_until_open(reload);
@@ -963,7 +963,7 @@ TEST_CASE("a failed message is kept as failed, with its reason, and can be retri
     CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
   }
   SECTION("confirmed") {
-    reload.frame(encode(ChatMessage{3, "eric", "spam", t0, cid}));
+    reload.frame(encode(chat_message{3, "eric", "spam", t0, cid}));
     CHECK_FALSE(store.has(ChatClient::outbox_key("eric")));
   }
 }
@@ -1023,7 +1023,7 @@ TEST_CASE("two pages of one user keep each other's saved messages") {
   a.client.tick(a.now + 1'000);
   a.client.on_socket_open(a.now);
   a.welcome("eric", 0);
-  a.frame(encode(ChatMessage{1, "eric", "from a", t0, cid_a}));
+  a.frame(encode(chat_message{1, "eric", "from a", t0, cid_a}));
   Harness later(store, 4);
   load_until_open(later);
   CHECK(outbox_texts(later.client) == std::vector<std::string>{"from b"});

@@ -36,8 +36,8 @@ class FakeTransport final : public Transport {
   std::int64_t now_ms() const override { return now; }
 };
 
-User eric() {
-  User u;
+user_profile eric() {
+  user_profile u;
   u.id = 1;
   u.username = "eric";
   u.name = "Eric";
@@ -66,8 +66,8 @@ TEST_CASE("a session carries commands out and feeds events back") {
 
   t.log.clear();
   session.on_socket_open();
-  session.on_socket_frame(encode(WelcomeFrame{eric(), {"eric"}, 0}));
-  session.on_socket_frame(encode(HistoryFrame{}));
+  session.on_socket_frame(encode(welcome_event{eric(), {"eric"}, 0}));
+  session.on_socket_frame(encode(history_event{}));
   CHECK(client.connection() == Connection::live);
   session.apply([](ChatClient& c, std::int64_t now) { c.send_message("hi", now); });
   REQUIRE(t.log.size() >= 1);

@@ -15,8 +15,8 @@ namespace {
 constexpr std::int64_t t0 = 1795860000000;  // 2026-11-28 10:00:00 UTC
 constexpr std::int64_t minute = 60'000;
 
-ChatMessage msg(std::int64_t id, std::string user, std::string text, std::int64_t time, std::string cid = {}) {
-  return ChatMessage{id, std::move(user), std::move(text), time, std::move(cid)};
+chat_message msg(std::int64_t id, std::string user, std::string text, std::int64_t time, std::string cid = {}) {
+  return chat_message{id, std::move(user), std::move(text), time, std::move(cid)};
 }
 
 std::vector<std::int64_t> ids(const MessageLog& log) {
@@ -146,7 +146,7 @@ TEST_CASE("day separators are labelled Today, Yesterday, or with the date") {
 TEST_CASE("a history page merges in one go, duplicates dropped, the new ones reported") {
   MessageLog log([](std::int64_t) { return 0; });
   for (std::int64_t id : {10, 20, 30}) log.add(msg(id, "amy", "x", t0 + id));
-  const std::vector<ChatMessage> page = {msg(25, "eric", "b", t0), msg(5, "eric", "a", t0), msg(20, "amy", "dup", t0),
+  const std::vector<chat_message> page = {msg(25, "eric", "b", t0), msg(5, "eric", "a", t0), msg(20, "amy", "dup", t0),
                                          msg(25, "eric", "b", t0), msg(0, "seed", "no id", t0)};
   const auto added = log.add_many(page);
   REQUIRE(added.size() == 2);
