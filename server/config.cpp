@@ -1,11 +1,18 @@
-// Command-line parsing for chatroom-server (see config.hpp).
+// Command-line parsing for chatroom-server (see config.hpp): Boost.Program_options
+// splits argv (--flag VALUE, --flag=VALUE, positionals); the table below checks
+// each value and keeps the one-line reasons the server has always given.
 #include "config.hpp"
 
 #include <chat/limits.hpp>
 
+#include <boost/program_options.hpp>
+
 #include <charconv>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <string_view>
+#include <vector>
 
 #ifndef CHATROOM_DEFAULT_WEB_ROOT
 #define CHATROOM_DEFAULT_WEB_ROOT "web/dist"
@@ -17,6 +24,8 @@
 namespace chat::server {
 namespace {
 
+namespace po = boost::program_options;
+
 template <class T>
 bool parse_number(std::string_view s, T& out) {
   if (s.empty()) return false;
@@ -24,13 +33,157 @@ bool parse_number(std::string_view s, T& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-bool parse_double(std::string_view s, double& out) {
-  // from_chars for double is in libstdc++ 11+, fine on g++ 12.
-  if (!parse_number(s, out)) return false;
-  return std::isfinite(out) && out >= 0;
+/** A flag with a value: its name, what it needs (the error when a value is
+ *  missing or refused) and how a value is checked and stored. */
+struct value_flag {
+  const char* name;
+  const char* needs;
+  std::function<bool(std::string_view, config&)> set;
+};
+
+template <class T>
+auto number_in(T config::*field, T lo, T hi) {
+  return [field, lo, hi](std::string_view v, config& c) {
+    T n{};
+    if (!parse_number(v, n) || n < lo || n > hi) return false;
+    c.*field = n;
+    return true;
+  };
+}
+
+auto real_at_least(double config::*field, double lo) {
+  return [field, lo](std::string_view v, config& c) {
+    double x = 0;
+    if (!parse_number(v, x) || !std::isfinite(x) || x < lo) return false;
+    c.*field = x;
+    return true;
+  };
+}
+
+auto non_empty(std::string config::*field) {
+  return [field](std::string_view v, config& c) {
+    if (v.empty()) return false;
+    c.*field = std::string(v);
+    return true;
+  };
+}
+
+auto any_text(std::string config::*field) {
+  return [field](std::string_view v, config& c) {
+    c.*field = std::string(v);
+    return true;
+  };
+}
+
+const std::vector<value_flag>& value_flags() {
+  constexpr auto no_limit = std::numeric_limits<std::size_t>::max();
+  static const std::vector<value_flag> flags = {
+      {"host", "an address", non_empty(&config::host)},
+      {"port", "a number from 0 to 65535", number_in<std::uint16_t>(&config::port, 0, 65535)},
+      {"db", "a file name", non_empty(&config::db_path)},
+      {"web-root", "a directory", non_empty(&config::web_root)},
+      {"threads", "a number from 1 to 256", number_in(&config::threads, 1u, 256u)},
+      {"allow-origin", "an origin such as https://chat.example.com",
+       [](std::string_view v, config& c) {
+         if (v.empty()) return false;
+         while (!v.empty() && v.back() == '/') v.remove_suffix(1);
+         c.allow_origins.emplace_back(v);
+         return true;
+       }},
+      {"tls-cert", "a PEM file", non_empty(&config::tls_cert)},
+      {"tls-key", "a PEM file", non_empty(&config::tls_key)},
+      {"rate-limit", "messages per second (0 = off)", real_at_least(&config::rate_per_second, 0)},
+      {"rate-burst", "a number of messages >= 1", real_at_least(&config::rate_burst, 1)},
+      {"rate-strikes", "a number >= 1", number_in(&config::rate_strikes, 1, std::numeric_limits<int>::max())},
+      {"max-queue-bytes", "a number >= 1024", number_in(&config::max_queue_bytes, std::size_t{1024}, no_limit)},
+      {"max-queue-frames", "a number >= 1", number_in(&config::max_queue_frames, std::size_t{1}, no_limit)},
+      {"idle-timeout", "seconds >= 2", number_in(&config::idle_timeout_s, 2, std::numeric_limits<int>::max())},
+      {"commit-interval", "milliseconds from 0 to 1000", number_in(&config::commit_interval_ms, 0, 1000)},
+      {"fsync", "normal or full",
+       [](std::string_view v, config& c) {
+         if (v != "normal" && v != "full") return false;
+         c.fsync_full = v == "full";
+         return true;
+       }},
+      {"first-name", "a value", any_text(&config::first_name)},
+      {"last-name", "a value", any_text(&config::last_name)},
+      {"job-title", "a value", any_text(&config::job_title)},
+  };
+  return flags;
+}
+
+/** Every flag; a flag without a value may be repeated, and of a repeated flag
+ *  with a value the last one counts (each is checked). */
+po::options_description flag_descriptions() {
+  po::options_description d;
+  d.add_options()("help,h", po::value<std::vector<std::string>>()->zero_tokens());
+  d.add_options()("version", po::value<std::vector<std::string>>()->zero_tokens());
+  d.add_options()("guest-mode", po::value<std::vector<std::string>>()->zero_tokens());
+  d.add_options()("command", po::value<std::vector<std::string>>());
+  for (const auto& f : value_flags()) d.add_options()(f.name, po::value<std::vector<std::string>>());
+  return d;
 }
 
 parse_result fail(std::string why) { return parse_result{std::nullopt, std::move(why)}; }
+
+/** The one-line reason for what Program_options refused. */
+std::string reason(const po::error& e) {
+  const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+  const std::string flag = named ? named->get_option_name() : std::string();
+  if (dynamic_cast<const po::unknown_option*>(&e)) return "unknown flag " + flag + " (see --help)";
+  if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e);
+      syntax && syntax->kind() == po::invalid_command_line_syntax::extra_parameter) {
+    return flag + " takes no value";
+  }
+  for (const auto& f : value_flags()) {
+    if (flag == std::string("--") + f.name) return flag + " needs " + f.needs;
+  }
+  std::string why = e.what();
+  for (auto& ch : why) ch = ch == '\n' ? ' ' : ch;
+  return why;
+}
+
+/** Parses argv[1, argc) into `vm`; the reason on failure, else empty. */
+std::string split(int argc, const char* const* argv, po::variables_map& vm) {
+  static const po::options_description flags = flag_descriptions();
+  po::positional_options_description positional;
+  positional.add("command", -1);
+  // Long flags as --flag VALUE or --flag=VALUE, and -h; no abbreviations.
+  const int style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                    po::command_line_style::long_allow_next | po::command_line_style::allow_short |
+                    po::command_line_style::short_allow_next |
+                    po::command_line_style::allow_dash_for_short;
+  try {
+    const auto parsed = po::command_line_parser(argc, argv).options(flags).positional(positional).style(style).run();
+    for (const auto& o : parsed.options) {
+      // Positionals are stored under "command"; it is no flag of its own.
+      if (o.string_key == "command" && o.position_key < 0) return "unknown flag --command (see --help)";
+    }
+    po::store(parsed, vm);
+    return {};
+  } catch (const po::error& e) {
+    return reason(e);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+std::vector<std::string> values(const po::variables_map& vm, const char* name) {
+  const auto it = vm.find(name);
+  return it == vm.end() ? std::vector<std::string>{} : it->second.as<std::vector<std::string>>();
+}
+
+/** Checks and stores every flag's values; the reason for the first refused one, else empty. */
+std::string store_values(const po::variables_map& vm, config& c) {
+  if (vm.count("guest-mode") > 0) c.guest_mode = true;
+  if (vm.count("web-root") > 0) c.web_root_given = true;
+  for (const auto& f : value_flags()) {
+    for (const auto& v : values(vm, f.name)) {
+      if (!f.set(v, c)) return std::string("--") + f.name + " needs " + f.needs;
+    }
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -51,111 +204,32 @@ config default_config() {
 
 parse_result parse_command_line(int argc, const char* const* argv) {
   config c = default_config();
-  std::vector<std::string_view> positional;
+  // --help and --version answer at once: only the flags before them must parse.
+  // "--" ends no option list here: it is an unknown flag, as it always was.
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view value;
-    bool has_inline = false;
-    if (arg.rfind("--", 0) == 0) {
-      if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    // Takes the flag's value from "--flag=value" or the next argument.
-    auto next = [&](std::string_view& out) -> bool {
-      if (has_inline) {
-        out = value;
-        return true;
-      }
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    auto flag_without_value = [&]() { return !has_inline; };
-
-    std::string_view v;
-    if (arg == "--help" || arg == "-h") {
-      c.cmd = command::help;
-      return parse_result{c, {}};
-    } else if (arg == "--version") {
-      c.cmd = command::version;
-      return parse_result{c, {}};
-    } else if (arg == "--guest-mode") {
-      if (!flag_without_value()) return fail("--guest-mode takes no value");
-      c.guest_mode = true;
-    } else if (arg == "--host") {
-      if (!next(v) || v.empty()) return fail("--host needs an address");
-      c.host = std::string(v);
-    } else if (arg == "--port") {
-      unsigned p = 0;
-      if (!next(v) || !parse_number(v, p) || p > 65535) return fail("--port needs a number from 0 to 65535");
-      c.port = static_cast<std::uint16_t>(p);
-    } else if (arg == "--db") {
-      if (!next(v) || v.empty()) return fail("--db needs a file name");
-      c.db_path = std::string(v);
-    } else if (arg == "--web-root") {
-      if (!next(v) || v.empty()) return fail("--web-root needs a directory");
-      c.web_root = std::string(v);
-      c.web_root_given = true;
-    } else if (arg == "--threads") {
-      unsigned n = 0;
-      if (!next(v) || !parse_number(v, n) || n < 1 || n > 256) return fail("--threads needs a number from 1 to 256");
-      c.threads = n;
-    } else if (arg == "--allow-origin") {
-      if (!next(v) || v.empty()) return fail("--allow-origin needs an origin such as https://chat.example.com");
-      std::string o(v);
-      while (!o.empty() && o.back() == '/') o.pop_back();
-      c.allow_origins.push_back(std::move(o));
-    } else if (arg == "--tls-cert") {
-      if (!next(v) || v.empty()) return fail("--tls-cert needs a PEM file");
-      c.tls_cert = std::string(v);
-    } else if (arg == "--tls-key") {
-      if (!next(v) || v.empty()) return fail("--tls-key needs a PEM file");
-      c.tls_key = std::string(v);
-    } else if (arg == "--rate-limit") {
-      if (!next(v) || !parse_double(v, c.rate_per_second)) return fail("--rate-limit needs messages per second (0 = off)");
-    } else if (arg == "--rate-burst") {
-      if (!next(v) || !parse_double(v, c.rate_burst) || c.rate_burst < 1) return fail("--rate-burst needs a number of messages >= 1");
-    } else if (arg == "--rate-strikes") {
-      if (!next(v) || !parse_number(v, c.rate_strikes) || c.rate_strikes < 1) return fail("--rate-strikes needs a number >= 1");
-    } else if (arg == "--max-queue-bytes") {
-      if (!next(v) || !parse_number(v, c.max_queue_bytes) || c.max_queue_bytes < 1024) return fail("--max-queue-bytes needs a number >= 1024");
-    } else if (arg == "--max-queue-frames") {
-      if (!next(v) || !parse_number(v, c.max_queue_frames) || c.max_queue_frames < 1) return fail("--max-queue-frames needs a number >= 1");
-    } else if (arg == "--idle-timeout") {
-      if (!next(v) || !parse_number(v, c.idle_timeout_s) || c.idle_timeout_s < 2) return fail("--idle-timeout needs seconds >= 2");
-    } else if (arg == "--commit-interval") {
-      if (!next(v) || !parse_number(v, c.commit_interval_ms) || c.commit_interval_ms < 0 || c.commit_interval_ms > 1000) {
-        return fail("--commit-interval needs milliseconds from 0 to 1000");
-      }
-    } else if (arg == "--fsync") {
-      if (!next(v) || (v != "normal" && v != "full")) return fail("--fsync needs normal or full");
-      c.fsync_full = v == "full";
-    } else if (arg == "--first-name") {
-      if (!next(v)) return fail("--first-name needs a value");
-      c.first_name = std::string(v);
-    } else if (arg == "--last-name") {
-      if (!next(v)) return fail("--last-name needs a value");
-      c.last_name = std::string(v);
-    } else if (arg == "--job-title") {
-      if (!next(v)) return fail("--job-title needs a value");
-      c.job_title = std::string(v);
-    } else if (arg.rfind("-", 0) == 0 && arg.size() > 1) {
-      return fail("unknown flag " + std::string(arg) + " (see --help)");
-    } else {
-      positional.push_back(arg);
-    }
+    const std::string_view arg = argv[i];
+    if (arg == "--") return fail("unknown flag -- (see --help)");
+    const std::string_view name = arg.substr(0, arg.rfind("--", 0) == 0 ? arg.find('=') : arg.npos);
+    if (name != "--help" && name != "-h" && name != "--version") continue;
+    po::variables_map before;
+    if (auto why = split(i, argv, before); !why.empty()) return fail(std::move(why));
+    if (auto why = store_values(before, c); !why.empty()) return fail(std::move(why));
+    c.cmd = name == "--version" ? command::version : command::help;
+    return parse_result{c, {}};
   }
 
+  po::variables_map vm;
+  if (auto why = split(argc, argv, vm); !why.empty()) return fail(std::move(why));
+  if (auto why = store_values(vm, c); !why.empty()) return fail(std::move(why));
+
+  const auto positional = values(vm, "command");
   if (!positional.empty()) {
-    if (positional[0] != "user") return fail("unknown command " + std::string(positional[0]) + " (see --help)");
+    if (positional[0] != "user") return fail("unknown command " + positional[0] + " (see --help)");
     if (positional.size() == 2 && positional[1] == "list") {
       c.cmd = command::user_list;
     } else if (positional.size() == 3 && (positional[1] == "add" || positional[1] == "passwd")) {
       c.cmd = positional[1] == "add" ? command::user_add : command::user_passwd;
-      c.user_name = std::string(positional[2]);
+      c.user_name = positional[2];
     } else {
       return fail("usage: chatroom-server [--db FILE] user add NAME | user passwd NAME | user list");
     }

@@ -112,7 +112,12 @@ TEST_CASE("bad flags are refused with a reason", "[config]") {
                                                                  {"--tls-cert", "c.pem"},
                                                                  {"--guest-mode=yes"},
                                                                  {"frobnicate"},
-                                                                 {"user", "add"}}) {
+                                                                 {"user", "add"},
+                                                                 {"--po", "1"},  // no abbreviations
+                                                                 {"--command", "user"},
+                                                                 {"--", "user", "list"},
+                                                                 {"--host", "--port", "1"},
+                                                                 {"--port", "1", "--port", "x"}}) {
     const auto r = parse(args);
     INFO(args[0]);
     CHECK_FALSE(r.cfg);
@@ -145,4 +150,22 @@ TEST_CASE("user commands and --help/--version", "[config]") {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);
   }
+}
+
+TEST_CASE("help and version flags answer at once if the flags before them are good", "[config]") {
+  CHECK(parse({"--port", "1", "--help", "--bogus"}).cfg->cmd == command::help);
+  CHECK(parse({"-h", "user", "frob"}).cfg->cmd == command::help);
+  CHECK(parse({"--help=1"}).cfg->cmd == command::help);
+  CHECK(parse({"--version", "--port", "x"}).cfg->cmd == command::version);
+  for (const auto& args : std::vector<std::vector<const char*>>{{"--bogus", "--help"}, {"--port", "99999", "--help"},
+                                                                 {"--host", "", "--version"}}) {
+    INFO(args[0]);
+    const auto r = parse(args);
+    CHECK_FALSE(r.cfg);
+    CHECK(r.error.find(args[0]) != std::string::npos);
+  }
+  const auto r = parse({"--bogus", "--help"});
+  CHECK(r.error == "unknown flag --bogus (see --help)");
+  CHECK(parse({"--port"}).error == "--port needs a number from 0 to 65535");
+  CHECK(parse({"--guest-mode=yes"}).error == "--guest-mode takes no value");
 }
