@@ -6,6 +6,7 @@
 #include "auth/crypto.hpp"
 #include "log.hpp"
 #include "http/static_files.hpp"
+#include "http/url.hpp"
 #include "auth/worker_pool.hpp"
 
 #include <chat/limits.hpp>
@@ -51,43 +52,6 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      unsigned v = 0;
-      const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-      if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return std::nullopt;
-      out.push_back(static_cast<char>(v));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> query_param(std::string_view target, std::string_view key) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  query = query.substr(0, query.find('#'));
-  std::optional<std::string> found;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const auto eq = pair.find('=');
-    const auto k = percent_decode(pair.substr(0, eq));
-    if (!k || *k != key) continue;
-    found = eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1));
-  }
-  return found;
-}
 
 std::string request_token(const http_request& r) {
   std::string_view auth = r.authorization;

@@ -59,10 +59,4 @@ class http_api {
 /** The session token of a request: the Bearer token, else the `session` cookie. */
 std::string request_token(const http_request& r);
 
-/** Decodes one application/x-www-form-urlencoded query value ('+' is a space). */
-std::optional<std::string> percent_decode(std::string_view s);
-
-/** The value of `key` in the target's query string, decoded. */
-std::optional<std::string> query_param(std::string_view target, std::string_view key);
-
 }  // namespace chat::server

@@ -1,6 +1,8 @@
 // Static files and avatars (see static_files.hpp).
 #include "http/static_files.hpp"
 
+#include "http/url.hpp"
+
 #include <chat/limits.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,13 +19,6 @@
 
 namespace chat::server {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -82,35 +77,22 @@ bool read_file(const std::string& path, std::string& out) {
 }  // namespace
 
 std::optional<std::string> normalize_target(std::string_view target) {
-  target = target.substr(0, target.find_first_of("?#"));
-  if (target.empty() || target.front() != '/') return std::nullopt;
-  std::string decoded;
-  decoded.reserve(target.size());
-  for (std::size_t i = 0; i < target.size(); ++i) {
-    char c = target[i];
-    if (c == '%') {
-      if (i + 2 >= target.size()) return std::nullopt;
-      const int hi = hex_value(target[i + 1]);
-      const int lo = hex_value(target[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-      // An encoded separator would slip past the segment checks below.
-      if (c == '/' || c == '\\') return std::nullopt;
-    }
-    if (c == '\0' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
-    decoded.push_back(c);
-  }
+  const std::string_view path = target_path(target);
+  if (path.empty() || path.front() != '/') return std::nullopt;
   std::string out;
-  std::size_t start = 0;
-  while (start <= decoded.size()) {
-    const auto end = std::min(decoded.find('/', start), decoded.size());
-    const std::string_view seg(decoded.data() + start, end - start);
+  for (std::size_t start = 1; start <= path.size();) {
+    const auto end = std::min(path.find('/', start), path.size());
+    const auto seg = percent_decode(path.substr(start, end - start), false);
     start = end + 1;
-    if (seg.empty() || seg == ".") continue;
-    if (seg.front() == '.') return std::nullopt;  // "..", and hidden files such as .git
+    if (!seg) return std::nullopt;
+    for (const char c : *seg) {
+      // Separators (encoded ones would slip past the segment checks below), NUL, control bytes.
+      if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
+    }
+    if (seg->empty() || *seg == ".") continue;
+    if (seg->front() == '.') return std::nullopt;  // "..", and hidden files such as .git
     if (!out.empty()) out.push_back('/');
-    out.append(seg);
+    out += *seg;
   }
   return out;
 }

@@ -18,10 +18,12 @@ TEST_CASE("targets normalise to a relative path or are refused", "[static]") {
   CHECK(normalize_target("/a//./b.js") == std::string("a/b.js"));
   CHECK(normalize_target("/hello%20world.txt") == std::string("hello world.txt"));
   CHECK(normalize_target("//etc/passwd") == std::string("etc/passwd"));  // stays under the root
+  CHECK(normalize_target("/caf%C3%A9/a|b^c.txt") == std::string("caf\xC3\xA9/a|b^c.txt"));  // what Beast lets through
+  CHECK(normalize_target("/a/%2E/b") == std::string("a/b"));
   for (const char* bad : {"", "index.html", "http://x/index.html", "/..", "/../secret", "/a/../../secret",
                           "/%2e%2e/secret", "/%2E%2E/secret", "/..%2fsecret", "/a%2f..%2f..%2fsecret",
                           "/..%5csecret", "/a\\..\\secret", "/%00", "/index.html%00.png", "/%zz", "/%2",
-                          "/.git/config", "/.env", "/a/%2e%2e/b"}) {
+                          "/.git/config", "/.env", "/a/%2e%2e/b", "/a%5c", "/a%7f", "/a%0a", "/a\x01", "/%"}) {
     INFO(bad);
     CHECK_FALSE(normalize_target(bad));
   }
