@@ -15,6 +15,7 @@
 #include "store/store.hpp"
 #include "auth/worker_pool.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -193,7 +194,7 @@ void chat_server::begin_shutdown() {
       m.accept_retry->cancel();
     });
   }
-  m.chat->close_all(1001, "server shutting down");
+  m.chat->close_all(close_code::going_away, "server shutting down");
 }
 
 void chat_server::stop() {

@@ -4,6 +4,7 @@
 #include "log.hpp"
 #include "store/store.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
 #include <chat/validation.hpp>
@@ -88,7 +89,7 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
   } catch (const std::exception& e) {
     log::error("history", who(info) + " error=" + log::clean(e.what()));
     reply.frames.clear();
-    reply.close_code = close_internal_error;
+    reply.close_code = close_code::internal_error;
     reply.close_reason = "history unavailable";
   }
   return reply;
@@ -113,6 +114,13 @@ void room::leave(room_member* m) {
 }
 
 member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::string_view text) {
+  if (const auto valid = validate_utf8(text)) return handle_text(m, *valid);
+  member_reply reply;
+  if (m->info().v1) reply.frames.push_back(error_frame(wire_error::invalid_utf8, "the frame is not valid UTF-8"));
+  return reply;
+}
+
+member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8 text) {
   const auto& info = m->info();
   member_reply reply;
   auto decoded = decode_client(text);
@@ -121,7 +129,8 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
     return reply;
   }
   if (const auto* send = std::get_if<send_request>(&decoded.value())) {
-    const body_check check = check_message_body(send->message);
+    // Decoded from valid UTF-8, so valid UTF-8 (see decode_client).
+    const body_check check = check_message_body(valid_utf8::already_checked(send->message));
     if (check.status != body_status::ok) {
       if (info.v1) {
         reply.frames.push_back(error_frame(std::string(body_error_code(check.status)), body_error_text(check.status),
@@ -132,12 +141,12 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
     const auto now = rate_limiter::clock::now();
     if (!rate_.allow(info.user.username, now)) {
       if (info.v1) {
-        reply.frames.push_back(error_frame("rate_limited", "You are sending messages too fast; this one was dropped.",
+        reply.frames.push_back(error_frame(wire_error::rate_limited, "You are sending messages too fast; this one was dropped.",
                                            send->client_id));
       }
       if (m->strikes.strike(opts_.rate_strikes, rate_.burst_window(), now)) {
         log::warn("rate_limit", who(info) + " close=4029");
-        reply.close_code = close_rate_limited;
+        reply.close_code = close_code::rate_limited;
         reply.close_reason = "rate limit exceeded";
       }
       return reply;
@@ -150,7 +159,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
       reply.wake_writer = defer;
     } else {
       log::warn("busy", who(info) + " the write queue is full");
-      if (info.v1) reply.frames.push_back(error_frame("busy", "The server is busy; send it again.", send->client_id));
+      if (info.v1) reply.frames.push_back(error_frame(wire_error::busy, "The server is busy; send it again.", send->client_id));
     }
     return reply;
   }
@@ -167,7 +176,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
     reply.frames.push_back(make_frame(encode(history_event{std::move(page.messages), page.more_before, request.before})));
   } catch (const std::exception& e) {
     log::error("history", who(info) + " error=" + log::clean(e.what()));
-    reply.frames.push_back(error_frame("unavailable", "History is unavailable right now."));
+    reply.frames.push_back(error_frame(wire_error::unavailable, "History is unavailable right now."));
   }
   return reply;
 }
@@ -231,7 +240,7 @@ void room::on_write_failed(std::vector<write_request>&& requests, const std::str
   for (auto& r : requests) {
     auto member = r.sender.lock();
     if (!member || !member->info().v1) continue;
-    member->deliver(make_list({error_frame("unavailable", "The message could not be stored; send it again.",
+    member->deliver(make_list({error_frame(wire_error::unavailable, "The message could not be stored; send it again.",
                                            r.draft.client_id)}));
   }
 }
@@ -257,7 +266,7 @@ std::size_t room::end_session(const std::string& session) {
       if (auto member = weak.lock()) targets.push_back(std::move(member));
     }
   }
-  for (const auto& member : targets) member->close(close_session_ended, "session ended");
+  for (const auto& member : targets) member->close(close_code::session_ended, "session ended");
   return targets.size();
 }
 

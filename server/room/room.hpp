@@ -28,6 +28,7 @@
 #include "ws/ws_frame.hpp"
 
 #include <chat/model.hpp>
+#include <chat/validation.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -117,12 +118,6 @@ struct member_reply {
   bool wake_writer = false;
 };
 
-/** Close codes of PROTOCOL.md §4 that the room decides. */
-inline constexpr std::uint16_t close_rate_limited = 4029;
-inline constexpr std::uint16_t close_internal_error = 1011;
-/** The session the socket was opened with ended (logout): log in again. */
-inline constexpr std::uint16_t close_session_ended = 4401;
-
 /** Members, presence, ordering and broadcast. Thread-safe. */
 class room {
  public:
@@ -139,13 +134,17 @@ class room {
   member_reply join(const std::shared_ptr<room_member>& m);
   /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
   void leave(room_member* m);
-  /** Handles one text frame from a member. Call on the member's strand. */
+  /** Handles one text message from a member, already checked as UTF-8 (by the
+   *  frame reader). Call on the member's I/O thread. */
+  member_reply handle_text(const std::shared_ptr<room_member>& m, valid_utf8 text);
+  /** The same for text not checked yet (tests, tools): invalid UTF-8 is
+   *  answered like any undecodable request. */
   member_reply handle_text(const std::shared_ptr<room_member>& m, std::string_view text);
 
   /** Asks every member to close with `code` (shutdown: 1001). */
   void close_all(std::uint16_t code, const std::string& reason);
   /** Asks the members admitted with the session whose token digest is
-   *  `session` to close with close_session_ended; returns how many. */
+   *  `session` to close with close_code::session_ended; returns how many. */
   std::size_t end_session(const std::string& session);
   /** Waits until no member is registered or `deadline` passes; true if empty. */
   bool wait_empty(std::chrono::steady_clock::time_point deadline);

@@ -6,6 +6,9 @@
 // unit-tested and fuzzed on its own.
 #pragma once
 
+#include <chat/codes.hpp>
+#include <chat/validation.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -18,17 +21,8 @@ namespace chat::server::ws {
 /** Frame opcodes (RFC 6455 §5.2). */
 enum class opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
 
-/** Close codes the server sends (RFC 6455 §7.4 and PROTOCOL.md §5). */
-namespace close_code {
-inline constexpr std::uint16_t normal = 1000;
-inline constexpr std::uint16_t going_away = 1001;
-inline constexpr std::uint16_t protocol_error = 1002;
-inline constexpr std::uint16_t unknown_data = 1003;
-inline constexpr std::uint16_t no_status = 1005;  ///< never sent: a close frame without a code
-inline constexpr std::uint16_t bad_payload = 1007;
-inline constexpr std::uint16_t too_big = 1009;
-inline constexpr std::uint16_t try_again_later = 1013;
-}  // namespace close_code
+/** The close codes (defined once, in shared's chat/codes.hpp). */
+namespace close_code = chat::close_code;
 
 /** True for a code a peer may put in a close frame (the reserved ones are not). */
 bool valid_close_code(std::uint16_t code) noexcept;
@@ -92,6 +86,8 @@ struct event {
   };
   kind what = kind::need_more;
   std::string_view data;
+  /** A text message's `data`, which the reader checked as UTF-8 while it arrived. */
+  valid_utf8 text() const noexcept { return valid_utf8::already_checked(data); }
   std::uint16_t code = 0;
   const char* reason = "";
 };
@@ -112,8 +108,6 @@ class frame_reader {
   /** The size of the whole frame the last need_more was waiting for, when its
    *  header was complete (else 14: the longest header); to size a buffer. */
   std::size_t wanted() const noexcept { return wanted_; }
-  /** True while a fragmented message is being read. */
-  bool in_message() const noexcept { return in_message_; }
   /** Bytes the reader holds (the fragments of a text message so far). */
   std::size_t held() const noexcept { return message_.capacity(); }
 

@@ -481,11 +481,11 @@ class ws_session final : public room_member,
     switch (ev.what) {
       case kind::text: {
         if (close_requested_) return;  // after our close, data is ignored
-        auto reply = ctx_.chat_room.handle_text(this->shared_from_this(), ev.data);
+        auto reply = ctx_.chat_room.handle_text(this->shared_from_this(), ev.text());
         if (reply.wake_writer) shard_.wake_writer_soon();
         for (const auto& f : reply.frames) enqueue_frame(*f);
         if (reply.close_code != 0) {
-          if (reply.close_code == close_rate_limited) ctx_.stats.rate_limit_closes++;
+          if (reply.close_code == close_code::rate_limited) ctx_.stats.rate_limit_closes++;
           start_close(reply.close_code, reply.close_reason, false);
         }
         return;

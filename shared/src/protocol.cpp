@@ -1,6 +1,7 @@
 // JSON encoding and decoding of protocol frames (see chat/protocol.hpp).
 // This is the one place at the protocol edge that touches nlohmann::json;
 // decoding reports problems as values and never lets an exception out.
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
 #include <chat/validation.hpp>
@@ -18,7 +19,7 @@ using ojson = nlohmann::ordered_json;  // keeps the documented field order on ou
 
 std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
 
-protocol_error bad_request(std::string why) { return {"bad_request", std::move(why)}; }
+protocol_error bad_request(std::string why) { return {wire_error::bad_request, std::move(why)}; }
 
 /** Parses `text` without throwing; values nested deeper than max_json_depth are
  *  dropped while parsing (the parser itself is iterative), so no deep tree is
@@ -291,7 +292,6 @@ auto guarded(F&& decode) -> decltype(decode()) {
 }
 
 decode_result<client_request> decode_client_unguarded(std::string_view text) {
-  if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "the frame is not valid UTF-8"};
   const json j = parse(text);
   // The seed's rule: anything that is not a JSON object with "type" is a message body.
   if (j.is_discarded() || !j.is_object() || !j.contains("type")) {
@@ -331,12 +331,18 @@ decode_result<client_request> decode_client_unguarded(std::string_view text) {
 }  // namespace
 
 decode_result<client_request> decode_client(std::string_view text) {
-  return guarded([&] { return decode_client_unguarded(text); });
+  const auto valid = validate_utf8(text);
+  if (!valid) return protocol_error{wire_error::invalid_utf8, "the frame is not valid UTF-8"};
+  return decode_client(*valid);
+}
+
+decode_result<client_request> decode_client(valid_utf8 text) {
+  return guarded([&] { return decode_client_unguarded(text.text()); });
 }
 
 decode_result<server_event> decode_server(std::string_view text) {
   return guarded([&]() -> decode_result<server_event> {
-    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "the frame is not valid UTF-8"};
+    if (!is_valid_utf8(text)) return protocol_error{wire_error::invalid_utf8, "the frame is not valid UTF-8"};
     const json j = parse(text);
     if (j.is_discarded()) return bad_request("the frame is not JSON");
     return server_frame_from(j);
@@ -345,7 +351,7 @@ decode_result<server_event> decode_server(std::string_view text) {
 
 decode_result<user_profile> decode_user(std::string_view text) {
   return guarded([&]() -> decode_result<user_profile> {
-    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "not valid UTF-8"};
+    if (!is_valid_utf8(text)) return protocol_error{wire_error::invalid_utf8, "not valid UTF-8"};
     const json j = parse(text);
     if (j.is_discarded()) return bad_request("not JSON");
     return user_from(j);
@@ -354,7 +360,7 @@ decode_result<user_profile> decode_user(std::string_view text) {
 
 decode_result<std::vector<user_profile>> decode_users(std::string_view text) {
   return guarded([&]() -> decode_result<std::vector<user_profile>> {
-    if (!is_valid_utf8(text)) return protocol_error{"invalid_utf8", "not valid UTF-8"};
+    if (!is_valid_utf8(text)) return protocol_error{wire_error::invalid_utf8, "not valid UTF-8"};
     const json j = parse(text);
     if (!j.is_array()) return bad_request("expected a JSON array of users");
     std::vector<user_profile> users;

@@ -1,4 +1,5 @@
 // UTF-8 and message-body rules (see chat/validation.hpp).
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 #include <chat/validation.hpp>
 
@@ -94,13 +95,21 @@ std::string_view trim(std::string_view s) noexcept {
   return s.substr(first, last - first);
 }
 
+std::optional<valid_utf8> validate_utf8(std::string_view s) noexcept {
+  if (!is_valid_utf8(s)) return std::nullopt;
+  return valid_utf8::already_checked(s);  // just checked
+}
+
 body_check check_message_body(std::string_view raw) noexcept {
+  if (const auto valid = validate_utf8(raw)) return check_message_body(*valid);
   body_check r;
-  if (!is_valid_utf8(raw)) {
-    r.status = body_status::invalid_utf8;
-    return r;
-  }
-  r.text = trim(raw);
+  r.status = body_status::invalid_utf8;
+  return r;
+}
+
+body_check check_message_body(valid_utf8 raw) noexcept {
+  body_check r;
+  r.text = trim(raw.text());
   r.chars = utf8_length(r.text);
   if (r.chars == 0) {
     r.status = body_status::empty;
@@ -113,11 +122,11 @@ body_check check_message_body(std::string_view raw) noexcept {
 std::string_view body_error_code(body_status s) noexcept {
   switch (s) {
     case body_status::ok: return "ok";
-    case body_status::empty: return "empty";
-    case body_status::too_long: return "too_long";
-    case body_status::invalid_utf8: return "invalid_utf8";
+    case body_status::empty: return wire_error::empty;
+    case body_status::too_long: return wire_error::too_long;
+    case body_status::invalid_utf8: return wire_error::invalid_utf8;
   }
-  return "bad_request";
+  return wire_error::bad_request;
 }
 
 std::string_view body_error_text(body_status s) noexcept {

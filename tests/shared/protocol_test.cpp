@@ -264,3 +264,24 @@ TEST_CASE("control characters and quotes are escaped so a frame stays one JSON o
   CHECK(text.find('\x01') == std::string::npos);
   CHECK(decode_server_as<chat_message>(text).message == m.message);
 }
+
+TEST_CASE("decoding text known to be UTF-8 gives the same answers and UTF-8 strings", "[protocol]") {
+  for (const std::string text : {R"({"type":"send","message":"caf\u00e9 \ud83d\ude00","client_id":"c1"})",
+                                 R"({"type":"send","message":"nul \u0000 byte"})", R"({"type":"send","message":"\ud800"})",
+                                 R"({"type":"history","before":3})", R"({"type":"bogus"})", "plain \xc3\xa9 text"}) {
+    INFO(text);
+    const auto valid = validate_utf8(text);
+    REQUIRE(valid);
+    const auto checked = decode_client(*valid);
+    const auto unchecked = decode_client(text);
+    REQUIRE(checked.ok() == unchecked.ok());
+    if (!checked) {
+      CHECK(checked.error().code == unchecked.error().code);
+      continue;
+    }
+    CHECK(checked.value() == unchecked.value());
+    if (const auto* send = std::get_if<send_request>(&checked.value())) CHECK(is_valid_utf8(send->message));
+  }
+  CHECK_FALSE(validate_utf8("caf\xc3"));
+  CHECK(validate_utf8("caf\xc3\xa9")->text() == "caf\xc3\xa9");
+}

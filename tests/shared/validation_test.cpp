@@ -92,3 +92,16 @@ TEST_CASE("usernames", "[validation]") {
   CHECK(is_valid_username(std::string(limits::max_username_bytes, 'a')));
   CHECK_FALSE(is_valid_username(std::string(limits::max_username_bytes + 1, 'a')));
 }
+
+TEST_CASE("a body known to be UTF-8 gets the same verdict without a second check", "[validation]") {
+  for (const std::string& body : {std::string("  hi  "), std::string("   "), repeat("x", 4001), repeat("\u0416", 4000)}) {
+    const auto valid = validate_utf8(body);
+    REQUIRE(valid);
+    const auto a = check_message_body(*valid);
+    const auto b = check_message_body(std::string_view(body));
+    CHECK(a.status == b.status);
+    CHECK(a.text == b.text);
+    CHECK(a.chars == b.chars);
+  }
+  CHECK(check_message_body(std::string_view("caf\xc3")).status == body_status::invalid_utf8);
+}

@@ -3,6 +3,7 @@
 // schedules the next wake-up and keeps the tab title current.
 #include "client/chat_client.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 #include <chat/validation.hpp>
 
@@ -33,11 +34,11 @@ const nlohmann::json* saved_messages(const nlohmann::json& j) {
 }
 
 std::string refusal_text(const error_event& f) {
-  if (f.code == "too_long") return "Too long: a message can have at most 4000 characters.";
-  if (f.code == "empty") return "Empty messages are not sent.";
-  if (f.code == "rate_limited") return "Too many messages at once. Wait a moment, then retry.";
-  if (f.code == "bad_request") return "The server could not read this message.";
-  if (f.code == "invalid_utf8") return "The message is not valid text.";
+  if (f.code == wire_error::too_long) return "Too long: a message can have at most 4000 characters.";
+  if (f.code == wire_error::empty) return "Empty messages are not sent.";
+  if (f.code == wire_error::rate_limited) return "Too many messages at once. Wait a moment, then retry.";
+  if (f.code == wire_error::bad_request) return "The server could not read this message.";
+  if (f.code == wire_error::invalid_utf8) return "The message is not valid text.";
   return f.message.empty() ? "The server refused this message." : f.message;
 }
 
@@ -47,8 +48,6 @@ std::string trim_ascii(std::string_view s) {
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return std::string(s);
 }
-
-bool is_auth_close(int code) { return code == 1008 || (code >= 4400 && code <= 4499); }
 
 }  // namespace
 
@@ -220,7 +219,7 @@ void ChatClient::enter_chat(const user_profile& me, std::int64_t now) {
 
 void ChatClient::end_session(std::string why) {
   if (connection_ == Connection::connecting || connection_ == Connection::live) {
-    emit(cmd::CloseSocket{1000, "logged out"});
+    emit(cmd::CloseSocket{close_code::normal, "logged out"});
   }
   ++epoch_;
   page_ = Page::login;
@@ -398,14 +397,14 @@ void ChatClient::on_socket_open(std::int64_t now) {
 
 void ChatClient::on_socket_close(int code, std::string_view, std::int64_t now) {
   if (connection_ != Connection::connecting && connection_ != Connection::live) return;
-  if (is_auth_close(code)) {
+  if (close_code::is_auth(code)) {
     end_session(session_ended_text);
     finish(now);
     return;
   }
   const bool never_opened = !socket_opened_;
   std::int64_t least = 0;
-  if (code == 4029) {
+  if (code == close_code::rate_limited) {
     least = opt_.flood_backoff_ms;
     set_notice("Disconnected for sending too many messages. Reconnecting shortly.", now);
   }

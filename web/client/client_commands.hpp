@@ -3,6 +3,8 @@
 // the native tests all carry these out the same way.
 #pragma once
 
+#include <chat/codes.hpp>
+
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -44,7 +46,7 @@ struct Send {
 };
 /** Close the socket; no close event is expected back for it. */
 struct CloseSocket {
-  int code = 1000;
+  int code = close_code::normal;
   std::string reason;
   friend bool operator==(const CloseSocket&, const CloseSocket&) = default;
 };

@@ -2,6 +2,8 @@
 // for fetch() and URLs, setTimeout for the wake-up timer.
 #include "transport/transport_browser.hpp"
 
+#include <chat/codes.hpp>
+
 #include <emscripten/emscripten.h>
 #include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
@@ -49,7 +51,7 @@ EM_BOOL on_close(int, const EmscriptenWebSocketCloseEvent* e, void* user) {
   return EM_TRUE;
 }
 
-void failed_to_open(void* user) { report_close(static_cast<BrowserTransport*>(user), 1006, "cannot open"); }
+void failed_to_open(void* user) { report_close(static_cast<BrowserTransport*>(user), close_code::abnormal, "cannot open"); }
 
 void on_timer(void* user) { static_cast<BrowserTransport*>(user)->deliver_wake(); }
 
@@ -71,7 +73,7 @@ void BrowserTransport::drop_socket() {
 }
 
 void BrowserTransport::open_socket(const std::string& path) {
-  close_socket(1000, "replaced");
+  close_socket(close_code::normal, "replaced");
   char* url = chatroom_ws_url(path.c_str());
   EmscriptenWebSocketCreateAttributes attrs;
   emscripten_websocket_init_create_attributes(&attrs);
@@ -128,7 +130,7 @@ namespace {
 
 void report_close(BrowserTransport* self, int code, const char* reason) {
   // The socket is gone: forget it before the listener (which may open the next one) hears of it.
-  self->close_socket(1000, "");
+  self->close_socket(close_code::normal, "");
   if (self->listener()) self->listener()->on_socket_close(code, reason ? reason : "");
 }
 

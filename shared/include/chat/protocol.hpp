@@ -5,6 +5,7 @@
 
 #include <chat/model.hpp>
 #include <chat/result.hpp>
+#include <chat/validation.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -91,6 +92,10 @@ std::string encode(const client_request& f);
  *  "type" member is a message body (the seed's plain-text send). Errors:
  *  invalid_utf8, bad_request (wrong types, missing fields, unknown type, too deep). */
 decode_result<client_request> decode_client(std::string_view text);
+/** The same for text already known to be UTF-8 (never invalid_utf8). The
+ *  strings of what it returns are valid UTF-8 too: JSON strings of valid text
+ *  decode to valid text (a lone surrogate escape makes the JSON unreadable). */
+decode_result<client_request> decode_client(valid_utf8 text);
 
 /** Decodes what the server sent. Also accepts the seed server's flat
  *  {"username","message","time"} object as a message frame. */

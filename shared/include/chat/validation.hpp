@@ -4,12 +4,31 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace chat {
 
 /** True if `s` is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF). */
 bool is_valid_utf8(std::string_view s) noexcept;
+
+/** A view of text known to be well-formed UTF-8, so a message is validated
+ *  once on its way through: validate_utf8() makes one, and so does a reader
+ *  that validated the same bytes as they arrived (the server's RFC 6455 frame
+ *  reader), through already_checked(). */
+class valid_utf8 {
+ public:
+  std::string_view text() const noexcept { return text_; }
+  /** For a validator that has checked `s` itself; name it at the call. */
+  static valid_utf8 already_checked(std::string_view s) noexcept { return valid_utf8(s); }
+
+ private:
+  explicit valid_utf8(std::string_view s) noexcept : text_(s) {}
+  std::string_view text_;
+};
+
+/** `s` as valid_utf8, or nullopt if it is not well-formed UTF-8. */
+std::optional<valid_utf8> validate_utf8(std::string_view s) noexcept;
 
 /** Number of code points in valid UTF-8 `s` (each invalid byte counts as one). */
 std::size_t utf8_length(std::string_view s) noexcept;
@@ -29,6 +48,8 @@ struct body_check {
 /** Checks a raw body against the rules: valid UTF-8, 1..max_message_chars code
  *  points after trimming. */
 body_check check_message_body(std::string_view raw) noexcept;
+/** The same for a body already known to be UTF-8 (never invalid_utf8). */
+body_check check_message_body(valid_utf8 raw) noexcept;
 
 /** The wire error code for a refused body ("empty", "too_long", "invalid_utf8"). */
 std::string_view body_error_code(body_status s) noexcept;

@@ -196,7 +196,7 @@ TEST_CASE("refused sends: errors for v1, silence for legacy, 4029 after the stri
   CHECK(e.at("code") == "rate_limited");
   CHECK(e.at("client_id") == "c9");
   CHECK(refused.close_code == 0);
-  CHECK(r.handle_text(a, "no").close_code == close_rate_limited);
+  CHECK(r.handle_text(a, "no").close_code == chat::close_code::rate_limited);
 
   auto legacy = join(r, "old", false);
   CHECK(r.handle_text(legacy, "   ").frames.empty());

@@ -1,0 +1,42 @@
+// The codes the chat puts on the wire, defined once for the server and the
+// client: WebSocket close codes (docs/protocol.md §5, RFC 6455 §7.4) and the
+// `code` of an `error` event (docs/protocol.md §4). tests/shared/codes_test.cpp
+// checks them against the protocol document.
+#pragma once
+
+#include <cstdint>
+
+namespace chat {
+
+/** WebSocket close codes. */
+namespace close_code {
+inline constexpr std::uint16_t normal = 1000;           ///< logout, a replaced socket
+inline constexpr std::uint16_t going_away = 1001;       ///< the server is shutting down
+inline constexpr std::uint16_t protocol_error = 1002;   ///< a frame that breaks RFC 6455
+inline constexpr std::uint16_t unknown_data = 1003;     ///< a binary frame
+inline constexpr std::uint16_t no_status = 1005;        ///< never sent: a close frame without a code
+inline constexpr std::uint16_t abnormal = 1006;         ///< never sent: the socket failed or never opened
+inline constexpr std::uint16_t bad_payload = 1007;      ///< text that is not UTF-8
+inline constexpr std::uint16_t policy_violation = 1008; ///< never sent by this server; a client reads it as "log in again"
+inline constexpr std::uint16_t too_big = 1009;          ///< a message over the frame size limit
+inline constexpr std::uint16_t internal_error = 1011;   ///< the server could not serve the socket (the store failed)
+inline constexpr std::uint16_t try_again_later = 1013;  ///< the outgoing queue overflowed
+inline constexpr std::uint16_t rate_limited = 4029;     ///< sustained flooding
+inline constexpr std::uint16_t session_ended = 4401;    ///< the session the socket was opened with ended
+
+/** 4400-4499: the socket's login is gone; the client shows the login page. */
+constexpr bool is_auth(int code) noexcept { return code == policy_violation || (code >= 4400 && code <= 4499); }
+}  // namespace close_code
+
+/** The `code` of an `error` event: why a request was refused. */
+namespace wire_error {
+inline constexpr char too_long[] = "too_long";          ///< a body over max_message_chars
+inline constexpr char empty[] = "empty";                ///< a blank body
+inline constexpr char invalid_utf8[] = "invalid_utf8";  ///< text that is not UTF-8
+inline constexpr char bad_request[] = "bad_request";    ///< malformed JSON, unknown type, wrong field types
+inline constexpr char rate_limited[] = "rate_limited";  ///< over the message rate; dropped
+inline constexpr char busy[] = "busy";                  ///< the queue of messages to store is full; not stored
+inline constexpr char unavailable[] = "unavailable";    ///< the store failed; not stored, or no history page
+}  // namespace wire_error
+
+}  // namespace chat

@@ -1,0 +1,67 @@
+// The close and error codes of chat/codes.hpp are the ones docs/protocol.md
+// promises: every code the server sends is in the document's tables, and the
+// tables name no code the program does not define.
+#include <chat/codes.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+using namespace chat;
+
+namespace {
+
+/** The close codes a server or client sends (1005, 1006 and 1008 never are). */
+const std::set<int> sent_close_codes = {close_code::normal,          close_code::going_away,   close_code::protocol_error,
+                                        close_code::unknown_data,    close_code::bad_payload,  close_code::too_big,
+                                        close_code::internal_error,  close_code::try_again_later,
+                                        close_code::rate_limited,    close_code::session_ended};
+
+const std::set<std::string> error_codes = {wire_error::too_long,     wire_error::empty, wire_error::invalid_utf8,
+                                           wire_error::bad_request,  wire_error::rate_limited, wire_error::busy,
+                                           wire_error::unavailable};
+
+}  // namespace
+
+TEST_CASE("close codes: session-ending ones send the client to the login page", "[codes]") {
+  CHECK(close_code::is_auth(close_code::session_ended));
+  CHECK(close_code::is_auth(close_code::policy_violation));
+  CHECK(close_code::is_auth(4499));
+  CHECK_FALSE(close_code::is_auth(close_code::rate_limited));
+  CHECK_FALSE(close_code::is_auth(close_code::going_away));
+  CHECK_FALSE(close_code::is_auth(4500));
+}
+
+#ifdef CHATROOM_SOURCE_DIR
+TEST_CASE("the codes match docs/protocol.md", "[codes]") {
+  std::ifstream in(std::string(CHATROOM_SOURCE_DIR) + "/docs/protocol.md");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+
+  const auto close_section = doc.find("## 5. Close codes");
+  REQUIRE(close_section != std::string::npos);
+  std::set<int> documented;
+  const std::regex row(R"(\n\| (\d{4}) \|)");
+  for (auto it = std::sregex_iterator(doc.begin() + static_cast<long>(close_section), doc.end(), row);
+       it != std::sregex_iterator(); ++it) {
+    documented.insert(std::stoi((*it)[1]));
+  }
+  CHECK(documented == sent_close_codes);
+
+  const auto errors = doc.find("- Error codes:");
+  REQUIRE(errors != std::string::npos);
+  const std::string paragraph = doc.substr(errors, doc.find("\n- ", errors + 1) - errors);
+  std::set<std::string> named;
+  const std::regex code("`([a-z_0-9]+)`");
+  for (auto it = std::sregex_iterator(paragraph.begin(), paragraph.end(), code); it != std::sregex_iterator(); ++it) {
+    named.insert((*it)[1]);
+  }
+  CHECK(named == error_codes);
+}
+#endif
