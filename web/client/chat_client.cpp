@@ -52,7 +52,7 @@ bool is_auth_close(int code) { return code == 1008 || (code >= 4400 && code <= 4
 
 }  // namespace
 
-ChatClient::ChatClient(Random random, MessageLog::UtcOffset utc_offset, ClientOptions options)
+chat_client::chat_client(random_source random, message_log::utc_offset_fn utc_offset, client_options options)
     : random_(std::move(random)),
       opt_(std::move(options)),
       log_(std::move(utc_offset)),
@@ -64,81 +64,81 @@ ChatClient::ChatClient(Random random, MessageLog::UtcOffset utc_offset, ClientOp
   client_id_prefix_ = prefix;
 }
 
-double ChatClient::random01() { return static_cast<double>(random_() >> 11) * 0x1.0p-53; }
+double chat_client::random01() { return static_cast<double>(random_() >> 11) * 0x1.0p-53; }
 
-std::vector<Command> ChatClient::take_commands() {
-  std::vector<Command> out;
+std::vector<command> chat_client::take_commands() {
+  std::vector<command> out;
   out.swap(commands_);
   return out;
 }
 
-std::uint64_t ChatClient::http(HttpKind kind, std::string method, std::string path, std::string body,
+std::uint64_t chat_client::http(http_kind kind, std::string method, std::string path, std::string body,
                                bool keepalive) {
   const std::uint64_t id = next_http_id_++;
-  in_flight_[id] = InFlight{kind, epoch_};
-  emit(cmd::Http{HttpRequest{id, kind, std::move(method), std::move(path), std::move(body), keepalive}});
+  in_flight_[id] = in_flight_request{kind, epoch_};
+  emit(cmd::http{http_request{id, kind, std::move(method), std::move(path), std::move(body), keepalive}});
   return id;
 }
 
-void ChatClient::set_notice(std::string text, std::int64_t now) {
+void chat_client::set_notice(std::string text, std::int64_t now) {
   notice_ = std::move(text);
   notice_until_ = now + opt_.notice_ms;
 }
 
-std::string ChatClient::title() const {
-  if (page_ == Page::chat && unread_ > 0) return "(" + std::to_string(unread_) + ") " + opt_.title;
+std::string chat_client::title() const {
+  if (page_ == page_kind::chat && unread_ > 0) return "(" + std::to_string(unread_) + ") " + opt_.title;
   return opt_.title;
 }
 
-void ChatClient::finish(std::int64_t now) {
+void chat_client::finish(std::int64_t now) {
   if (!notice_.empty() && now >= notice_until_) notice_.clear();
 
   std::optional<std::int64_t> wake;
   const auto consider = [&](std::int64_t t) {
     if (!wake || t < *wake) wake = t;
   };
-  if (connection_ == Connection::waiting) consider(retry_at_);
-  if (connection_ == Connection::connecting) consider(connect_deadline_);
-  if (connection_ == Connection::live) {
+  if (connection_ == connection_state::waiting) consider(retry_at_);
+  if (connection_ == connection_state::connecting) consider(connect_deadline_);
+  if (connection_ == connection_state::live) {
     for (const auto& e : log_.outbox()) {
-      if (e.delivery == Delivery::pending && e.sent_at >= 0) consider(e.sent_at + opt_.ack_timeout_ms);
+      if (e.delivery == delivery_state::pending && e.sent_at >= 0) consider(e.sent_at + opt_.ack_timeout_ms);
     }
   }
   if (me_retry_at_) consider(*me_retry_at_);
-  if (page_ == Page::logging_out && logout_request_ != 0) consider(logout_deadline_);
+  if (page_ == page_kind::logging_out && logout_request_ != 0) consider(logout_deadline_);
   if (!notice_.empty()) consider(notice_until_);
   if (wake && *wake != last_wake_) {
     last_wake_ = *wake;
-    emit(cmd::WakeAt{*wake});
+    emit(cmd::wake_at{*wake});
   }
 
   std::string t = title();
   if (t != last_title_) {
     last_title_ = t;
-    emit(cmd::SetTitle{std::move(t)});
+    emit(cmd::set_title{std::move(t)});
   }
 }
 
 // ---------------------------------------------------------------- session
 
-void ChatClient::start(std::int64_t now) {
-  page_ = Page::starting;
+void chat_client::start(std::int64_t now) {
+  page_ = page_kind::starting;
   ask_session();
   finish(now);
 }
 
-void ChatClient::ask_session() {
+void chat_client::ask_session() {
   // A logout the server never confirmed (the page went away while logging out,
   // or the server could not be reached): end that session first.
   if (store_ && store_->get(logout_key)) {
-    logout_request_ = http(HttpKind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
+    logout_request_ = http(http_kind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
   } else {
-    http(HttpKind::me, "GET", "/api/me");
+    http(http_kind::me, "GET", "/api/me");
   }
 }
 
-void ChatClient::submit_login(std::string_view username, std::string_view password, std::int64_t now) {
-  if (page_ != Page::login || login_request_ != 0) return;
+void chat_client::submit_login(std::string_view username, std::string_view password, std::int64_t now) {
+  if (page_ != page_kind::login || login_request_ != 0) return;
   const std::string name = trim_ascii(username);
   if (name.empty()) {
     login_error_ = "Enter your username.";
@@ -149,39 +149,39 @@ void ChatClient::submit_login(std::string_view username, std::string_view passwo
   } else {
     login_error_.clear();
     nlohmann::json body = {{"username", name}, {"password", std::string(password)}};
-    login_request_ = http(HttpKind::login, "POST", "/api/login",
+    login_request_ = http(http_kind::login, "POST", "/api/login",
                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   finish(now);
 }
 
-int ChatClient::login_blocked_s(std::int64_t now) const {
+int chat_client::login_blocked_s(std::int64_t now) const {
   return now < login_blocked_until_ ? static_cast<int>((login_blocked_until_ - now + 999) / 1000) : 0;
 }
 
-void ChatClient::logout(std::int64_t now) {
-  if (page_ != Page::chat) return;
+void chat_client::logout(std::int64_t now) {
+  if (page_ != page_kind::chat) return;
   // Noted first: whatever happens to this page from here on, the next load ends the session.
   if (store_) {
     store_->set(logout_key, "1");
     store_->remove(outbox_key(me_.username));
   }
   end_session("");
-  page_ = Page::logging_out;
+  page_ = page_kind::logging_out;
   abandoned_logout_ = 0;
-  logout_request_ = http(HttpKind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
+  logout_request_ = http(http_kind::logout, "POST", "/api/logout", {}, /*keepalive=*/true);
   logout_deadline_ = now + opt_.logout_timeout_ms;
   finish(now);
 }
 
-void ChatClient::logout_done(bool told) {
+void chat_client::logout_done(bool told) {
   if (told && store_) store_->remove(logout_key);
-  page_ = Page::login;
+  page_ = page_kind::login;
   // With a store the next page load ends the session (ask_session); without one, nothing will.
   login_error_ = told ? "" : store_ ? std::string(logout_untold_text) + logout_retried_text : logout_untold_text;
 }
 
-void ChatClient::on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t now) {
+void chat_client::on_logout(const http_response& r, std::uint64_t id, std::int64_t now) {
   // 2xx: the session is gone; 401: there was none (the server deletes an expired one too).
   const bool told = (r.status >= 200 && r.status < 300) || r.status == 401;
   if (id != logout_request_) {
@@ -189,48 +189,48 @@ void ChatClient::on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t
     if (id == abandoned_logout_ && told) {
       abandoned_logout_ = 0;
       if (store_) store_->remove(logout_key);
-      if (page_ == Page::login && login_error_.rfind(logout_untold_text, 0) == 0) login_error_.clear();
+      if (page_ == page_kind::login && login_error_.rfind(logout_untold_text, 0) == 0) login_error_.clear();
     }
     return;
   }
   logout_request_ = 0;
-  if (page_ == Page::logging_out) {
+  if (page_ == page_kind::logging_out) {
     logout_done(told);
-  } else if (page_ == Page::starting) {  // the logout left over from before this page load
+  } else if (page_ == page_kind::starting) {  // the logout left over from before this page load
     if (r.status == 0 || r.status >= 500) {
       me_retry_at_ = now + me_backoff_.next_delay(random01());
       return;
     }
     if (store_) store_->remove(logout_key);
-    http(HttpKind::me, "GET", "/api/me");
+    http(http_kind::me, "GET", "/api/me");
   }
 }
 
-void ChatClient::enter_chat(const user_profile& me, std::int64_t now) {
+void chat_client::enter_chat(const user_profile& me, std::int64_t now) {
   me_ = me;
-  page_ = Page::chat;
+  page_ = page_kind::chat;
   login_error_.clear();
   me_backoff_.reset();
   me_retry_at_.reset();
   employees_requested_ = true;
-  http(HttpKind::employees, "GET", "/api/employees");
+  http(http_kind::employees, "GET", "/api/employees");
   restore_outbox(now);
   open_socket(now);
 }
 
-void ChatClient::end_session(std::string why) {
-  if (connection_ == Connection::connecting || connection_ == Connection::live) {
-    emit(cmd::CloseSocket{1000, "logged out"});
+void chat_client::end_session(std::string why) {
+  if (connection_ == connection_state::connecting || connection_ == connection_state::live) {
+    emit(cmd::close_socket{1000, "logged out"});
   }
   ++epoch_;
-  page_ = Page::login;
+  page_ = page_kind::login;
   login_error_ = std::move(why);
   me_ = user_profile{};
   employees_.clear();
   employees_loaded_ = employees_requested_ = false;
   employees_refresh_after_ = 0;
   probe_in_flight_ = false;
-  connection_ = Connection::offline;
+  connection_ = connection_state::offline;
   socket_opened_ = ever_live_ = awaiting_connect_history_ = false;
   since_used_ = 0;
   backoff_.reset();
@@ -246,46 +246,46 @@ void ChatClient::end_session(std::string why) {
   stored_ids_.clear();
 }
 
-void ChatClient::on_http(const HttpResponse& r, std::int64_t now) {
+void chat_client::on_http(const http_response& r, std::int64_t now) {
   const auto it = in_flight_.find(r.id);
   if (it == in_flight_.end()) return;
-  const InFlight f = it->second;
+  const in_flight_request f = it->second;
   in_flight_.erase(it);
-  if (f.kind == HttpKind::login) {
+  if (f.kind == http_kind::login) {
     on_login(r, now);
-  } else if (f.kind == HttpKind::logout) {
+  } else if (f.kind == http_kind::logout) {
     on_logout(r, r.id, now);
   } else if (f.epoch == epoch_) {
-    if (f.kind == HttpKind::me) on_me(r, now);
-    if (f.kind == HttpKind::employees) on_employees(r);
+    if (f.kind == http_kind::me) on_me(r, now);
+    if (f.kind == http_kind::employees) on_employees(r);
   }
   finish(now);
 }
 
-void ChatClient::on_me(const HttpResponse& r, std::int64_t now) {
-  if (page_ == Page::chat) {  // a probe after a failed connection attempt
+void chat_client::on_me(const http_response& r, std::int64_t now) {
+  if (page_ == page_kind::chat) {  // a probe after a failed connection attempt
     probe_in_flight_ = false;
     if (r.status == 401) end_session(session_ended_text);
     return;
   }
-  if (page_ != Page::starting) return;
+  if (page_ != page_kind::starting) return;
   if (r.status == 200) {
     if (auto user = decode_user(r.body)) {
       enter_chat(*user, now);
       return;
     }
-    page_ = Page::login;
+    page_ = page_kind::login;
   } else if (r.status == 0 || r.status >= 500) {
     me_retry_at_ = now + me_backoff_.next_delay(random01());
   } else {
-    page_ = Page::login;
+    page_ = page_kind::login;
   }
 }
 
-void ChatClient::on_login(const HttpResponse& r, std::int64_t now) {
+void chat_client::on_login(const http_response& r, std::int64_t now) {
   login_request_ = 0;
   last_login_status_ = r.status;
-  if (page_ != Page::login) return;
+  if (page_ != page_kind::login) return;
   switch (r.status) {
     case 200: {
       const auto j = nlohmann::json::parse(r.body, nullptr, false);
@@ -318,7 +318,7 @@ void ChatClient::on_login(const HttpResponse& r, std::int64_t now) {
   }
 }
 
-void ChatClient::on_employees(const HttpResponse& r) {
+void chat_client::on_employees(const http_response& r) {
   if (r.status == 401) {
     end_session(session_ended_text);
     return;
@@ -336,13 +336,13 @@ void ChatClient::on_employees(const HttpResponse& r) {
   employees_loaded_ = true;
 }
 
-const user_profile* ChatClient::user(std::string_view username) const {
+const user_profile* chat_client::user(std::string_view username) const {
   if (username == me_.username && !me_.username.empty()) return &me_;
   const auto it = employees_.find(username);
   return it == employees_.end() ? nullptr : &it->second;
 }
 
-std::string ChatClient::display_name(std::string_view username) const {
+std::string chat_client::display_name(std::string_view username) const {
   const user_profile* u = user(username);
   if (u && !u->name.empty()) return u->name;
   if (u && !(u->firstname.empty() && u->lastname.empty())) {
@@ -351,53 +351,53 @@ std::string ChatClient::display_name(std::string_view username) const {
   return std::string(username);
 }
 
-std::string ChatClient::picture_url(std::string_view username) const {
+std::string chat_client::picture_url(std::string_view username) const {
   const user_profile* u = user(username);
   return u ? u->picurl : std::string();
 }
 
 // ---------------------------------------------------------------- connection
 
-std::string ChatClient::socket_path() const {
+std::string chat_client::socket_path() const {
   std::string path = "/websocket/chatroom?v=1";
   if (log_.last_id() > 0) path += "&since=" + std::to_string(log_.last_id());
   return path;
 }
 
-void ChatClient::open_socket(std::int64_t now) {
+void chat_client::open_socket(std::int64_t now) {
   since_used_ = log_.last_id();
-  emit(cmd::OpenSocket{socket_path()});
-  connection_ = Connection::connecting;
+  emit(cmd::open_socket{socket_path()});
+  connection_ = connection_state::connecting;
   socket_opened_ = false;
   awaiting_connect_history_ = false;
   history_asks_.clear();
   connect_deadline_ = now + opt_.connect_timeout_ms;
 }
 
-void ChatClient::schedule_reconnect(std::int64_t now, std::int64_t least_ms) {
+void chat_client::schedule_reconnect(std::int64_t now, std::int64_t least_ms) {
   retry_at_ = now + std::max(least_ms, backoff_.next_delay(random01()));
-  connection_ = Connection::waiting;
+  connection_ = connection_state::waiting;
 }
 
-void ChatClient::socket_lost(std::int64_t now, std::int64_t least_ms) {
+void chat_client::socket_lost(std::int64_t now, std::int64_t least_ms) {
   socket_opened_ = false;
   awaiting_connect_history_ = false;
   loading_older_ = false;
   history_asks_.clear();
   for (auto& e : log_.outbox_mut()) {
-    if (e.delivery == Delivery::pending) e.sent_at = -1;  // resent after the next welcome
+    if (e.delivery == delivery_state::pending) e.sent_at = -1;  // resent after the next welcome
   }
   log_.touch();
   schedule_reconnect(now, least_ms);
 }
 
-void ChatClient::on_socket_open(std::int64_t now) {
-  if (connection_ == Connection::connecting) socket_opened_ = true;
+void chat_client::on_socket_open(std::int64_t now) {
+  if (connection_ == connection_state::connecting) socket_opened_ = true;
   finish(now);
 }
 
-void ChatClient::on_socket_close(int code, std::string_view, std::int64_t now) {
-  if (connection_ != Connection::connecting && connection_ != Connection::live) return;
+void chat_client::on_socket_close(int code, std::string_view, std::int64_t now) {
+  if (connection_ != connection_state::connecting && connection_ != connection_state::live) return;
   if (is_auth_close(code)) {
     end_session(session_ended_text);
     finish(now);
@@ -413,36 +413,36 @@ void ChatClient::on_socket_close(int code, std::string_view, std::int64_t now) {
   // The browser hides why an upgrade failed: ask whether the session still holds.
   if (never_opened && !probe_in_flight_) {
     probe_in_flight_ = true;
-    http(HttpKind::me, "GET", "/api/me");
+    http(http_kind::me, "GET", "/api/me");
   }
   finish(now);
 }
 
-void ChatClient::reconnect_now(std::int64_t now) {
-  if (connection_ == Connection::waiting) open_socket(now);
+void chat_client::reconnect_now(std::int64_t now) {
+  if (connection_ == connection_state::waiting) open_socket(now);
   finish(now);
 }
 
-void ChatClient::set_network_online(bool online, std::int64_t now) {
+void chat_client::set_network_online(bool online, std::int64_t now) {
   network_online_ = online;
-  if (online && connection_ == Connection::waiting) open_socket(now);
+  if (online && connection_ == connection_state::waiting) open_socket(now);
   finish(now);
 }
 
-void ChatClient::tick(std::int64_t now) {
+void chat_client::tick(std::int64_t now) {
   // The timer that called this is spent, even when it fired a little before its
   // time (setTimeout may, by up to 1 ms of Date.now()): finish() asks again.
   last_wake_ = -1;
-  if (connection_ == Connection::waiting && now >= retry_at_) {
+  if (connection_ == connection_state::waiting && now >= retry_at_) {
     open_socket(now);
-  } else if (connection_ == Connection::connecting && now >= connect_deadline_) {
-    emit(cmd::CloseSocket{4000, "connect timeout"});
+  } else if (connection_ == connection_state::connecting && now >= connect_deadline_) {
+    emit(cmd::close_socket{4000, "connect timeout"});
     socket_lost(now, 0);
-  } else if (connection_ == Connection::live) {
+  } else if (connection_ == connection_state::live) {
     bool changed = false;
     for (auto& e : log_.outbox_mut()) {
-      if (e.delivery == Delivery::pending && e.sent_at >= 0 && now >= e.sent_at + opt_.ack_timeout_ms) {
-        e.delivery = Delivery::failed;
+      if (e.delivery == delivery_state::pending && e.sent_at >= 0 && now >= e.sent_at + opt_.ack_timeout_ms) {
+        e.delivery = delivery_state::failed;
         e.error = "The server did not confirm this message.";
         e.sent_at = -1;
         changed = true;
@@ -453,11 +453,11 @@ void ChatClient::tick(std::int64_t now) {
       save_outbox();
     }
   }
-  if (me_retry_at_ && now >= *me_retry_at_ && page_ == Page::starting) {
+  if (me_retry_at_ && now >= *me_retry_at_ && page_ == page_kind::starting) {
     me_retry_at_.reset();
     ask_session();
   }
-  if (page_ == Page::logging_out && logout_request_ != 0 && now >= logout_deadline_) {
+  if (page_ == page_kind::logging_out && logout_request_ != 0 && now >= logout_deadline_) {
     abandoned_logout_ = logout_request_;
     logout_request_ = 0;
     logout_done(false);
@@ -465,17 +465,17 @@ void ChatClient::tick(std::int64_t now) {
   finish(now);
 }
 
-int ChatClient::retry_in_s(std::int64_t now) const {
-  if (connection_ != Connection::waiting) return 0;
+int chat_client::retry_in_s(std::int64_t now) const {
+  if (connection_ != connection_state::waiting) return 0;
   return static_cast<int>(std::max<std::int64_t>(0, (retry_at_ - now + 999) / 1000));
 }
 
-std::string ChatClient::connection_label(std::int64_t now) const {
+std::string chat_client::connection_label(std::int64_t now) const {
   switch (connection_) {
-    case Connection::offline: return "Offline";
-    case Connection::live: return "Live";
-    case Connection::connecting: return reconnecting() ? "Reconnecting…" : "Connecting…";
-    case Connection::waiting: {
+    case connection_state::offline: return "Offline";
+    case connection_state::live: return "Live";
+    case connection_state::connecting: return reconnecting() ? "Reconnecting…" : "Connecting…";
+    case connection_state::waiting: {
       const std::string in = "Reconnecting in " + std::to_string(retry_in_s(now)) + " s";
       return network_online_ ? in : "No network. " + in;
     }
@@ -483,20 +483,20 @@ std::string ChatClient::connection_label(std::int64_t now) const {
   return "";
 }
 
-void ChatClient::set_visible(bool visible, std::int64_t now) {
+void chat_client::set_visible(bool visible, std::int64_t now) {
   if (visible == visible_) return;
   visible_ = visible;
   if (visible) {
     unread_ = 0;
     unread_baseline_.reset();
-    if (connection_ == Connection::waiting) open_socket(now);
+    if (connection_ == connection_state::waiting) open_socket(now);
   } else if (!log_.confirmed().empty()) {
     unread_baseline_ = log_.last_id();
   }
   finish(now);
 }
 
-void ChatClient::set_at_bottom(bool at_bottom) {
+void chat_client::set_at_bottom(bool at_bottom) {
   if (at_bottom == at_bottom_) return;
   at_bottom_ = at_bottom;
   if (at_bottom) {
@@ -508,8 +508,8 @@ void ChatClient::set_at_bottom(bool at_bottom) {
 
 // ---------------------------------------------------------------- frames
 
-void ChatClient::on_socket_frame(std::string_view text, std::int64_t now) {
-  if (connection_ != Connection::connecting && connection_ != Connection::live) return;
+void chat_client::on_socket_message(std::string_view text, std::int64_t now) {
+  if (connection_ != connection_state::connecting && connection_ != connection_state::live) return;
   auto frame = decode_server(text);
   if (!frame) return;  // nothing a client can act on
   std::visit(
@@ -529,8 +529,8 @@ void ChatClient::on_socket_frame(std::string_view text, std::int64_t now) {
   finish(now);
 }
 
-void ChatClient::on_welcome(const welcome_event& f, std::int64_t now) {
-  connection_ = Connection::live;
+void chat_client::on_welcome(const welcome_event& f, std::int64_t now) {
+  connection_ = connection_state::live;
   ever_live_ = true;
   backoff_.reset();
   if (!f.user.username.empty()) me_ = f.user;
@@ -540,36 +540,36 @@ void ChatClient::on_welcome(const welcome_event& f, std::int64_t now) {
   if (!visible_ && !unread_baseline_) unread_baseline_ = f.last_id;
   if (!employees_loaded_ && !employees_requested_) {
     employees_requested_ = true;
-    http(HttpKind::employees, "GET", "/api/employees");
+    http(http_kind::employees, "GET", "/api/employees");
   }
   // Everything not yet confirmed goes (again) with its client_id: the server
   // answers a duplicate with the original message instead of storing it twice.
   for (auto& e : log_.outbox_mut()) {
-    if (e.delivery == Delivery::pending) send_entry(e, now);
+    if (e.delivery == delivery_state::pending) send_entry(e, now);
   }
 }
 
-void ChatClient::send_entry(Entry& e, std::int64_t now) {
-  emit(cmd::Send{encode(send_request{e.text, e.client_id, false})});
+void chat_client::send_entry(log_entry& e, std::int64_t now) {
+  emit(cmd::send{encode(send_request{e.text, e.client_id, false})});
   e.sent_at = now;
-  e.delivery = Delivery::pending;
+  e.delivery = delivery_state::pending;
   e.error.clear();
   log_.touch();
 }
 
-void ChatClient::on_history(const history_event& f, std::int64_t now) {
-  enum class Purpose { connect, gap, older, unknown } purpose = Purpose::unknown;
+void chat_client::on_history(const history_event& f, std::int64_t now) {
+  enum class history_purpose { connect, gap, older, unknown } purpose = history_purpose::unknown;
   if (f.before) {
     const auto it = std::find_if(history_asks_.begin(), history_asks_.end(),
-                                 [&](const HistoryAsk& a) { return a.before == *f.before; });
+                                 [&](const history_ask& a) { return a.before == *f.before; });
     if (it != history_asks_.end()) {
-      purpose = it->gap ? Purpose::gap : Purpose::older;
+      purpose = it->gap ? history_purpose::gap : history_purpose::older;
       history_asks_.erase(it);
     }
   } else if (awaiting_connect_history_) {
-    purpose = Purpose::connect;
+    purpose = history_purpose::connect;
   } else if (!history_asks_.empty()) {  // a server that does not echo `before`
-    purpose = history_asks_.front().gap ? Purpose::gap : Purpose::older;
+    purpose = history_asks_.front().gap ? history_purpose::gap : history_purpose::older;
     history_asks_.pop_front();
   }
 
@@ -580,17 +580,17 @@ void ChatClient::on_history(const history_event& f, std::int64_t now) {
   }
 
   switch (purpose) {
-    case Purpose::connect:
+    case history_purpose::connect:
       awaiting_connect_history_ = false;
       if (since_used_ == 0) {
         has_older_ = f.limited && min_id > 0;
       } else if (f.limited && min_id > 0) {
         // A resume the server capped: the newest arrived; fetch the rest back to since.
-        gap_ = Gap{gap_ ? std::min(gap_->low, since_used_) : since_used_, min_id};
+        gap_ = gap_range{gap_ ? std::min(gap_->low, since_used_) : since_used_, min_id};
       }
       request_gap_page();
       break;
-    case Purpose::gap:
+    case history_purpose::gap:
       if (!gap_) break;
       if (min_id == 0 || !f.limited || min_id <= gap_->low + 1) {
         gap_.reset();
@@ -599,63 +599,63 @@ void ChatClient::on_history(const history_event& f, std::int64_t now) {
         request_gap_page();
       }
       break;
-    case Purpose::older:
+    case history_purpose::older:
       loading_older_ = false;
       has_older_ = f.limited && min_id > 0;
       break;
-    case Purpose::unknown: break;
+    case history_purpose::unknown: break;
   }
 }
 
-void ChatClient::request_gap_page() {
-  if (!gap_ || connection_ != Connection::live) return;
+void chat_client::request_gap_page() {
+  if (!gap_ || connection_ != connection_state::live) return;
   for (const auto& a : history_asks_) {
     if (a.gap) return;
   }
-  emit(cmd::Send{encode(history_request{gap_->high, opt_.gap_page})});
-  history_asks_.push_back(HistoryAsk{gap_->high, true});
+  emit(cmd::send{encode(history_request{gap_->high, opt_.gap_page})});
+  history_asks_.push_back(history_ask{gap_->high, true});
 }
 
-void ChatClient::load_older(std::int64_t now) {
-  if (connection_ != Connection::live || !has_older_ || loading_older_ || log_.confirmed().empty()) return;
+void chat_client::load_older(std::int64_t now) {
+  if (connection_ != connection_state::live || !has_older_ || loading_older_ || log_.confirmed().empty()) return;
   const std::int64_t before = log_.first_id();
-  emit(cmd::Send{encode(history_request{before, opt_.history_page})});
-  history_asks_.push_back(HistoryAsk{before, false});
+  emit(cmd::send{encode(history_request{before, opt_.history_page})});
+  history_asks_.push_back(history_ask{before, false});
   loading_older_ = true;
   finish(now);
 }
 
-void ChatClient::confirm_own(const chat_message& m) {
+void chat_client::confirm_own(const chat_message& m) {
   if (!m.client_id.empty() && !me_.username.empty() && m.username == me_.username && log_.confirm(m.client_id)) {
     save_outbox();
   }
 }
 
-void ChatClient::count_new(const chat_message& m, std::int64_t now) {
+void chat_client::count_new(const chat_message& m, std::int64_t now) {
   if (!me_.username.empty() && m.username == me_.username) return;
   learn_user(m.username, now);
   if (!visible_ && unread_baseline_ && m.id > *unread_baseline_) ++unread_;
   if (!at_bottom_ && m.id > below_baseline_) ++new_below_;
 }
 
-void ChatClient::take_message(const chat_message& m, std::int64_t now) {
+void chat_client::take_message(const chat_message& m, std::int64_t now) {
   confirm_own(m);
   if (log_.add(m)) count_new(m, now);
 }
 
-void ChatClient::take_page(const std::vector<chat_message>& page, std::int64_t now) {
+void chat_client::take_page(const std::vector<chat_message>& page, std::int64_t now) {
   for (const auto& m : page) confirm_own(m);
   for (const chat_message* m : log_.add_many(page)) count_new(*m, now);
 }
 
-void ChatClient::learn_user(const std::string& username, std::int64_t now) {
+void chat_client::learn_user(const std::string& username, std::int64_t now) {
   // Someone added after the employee list was fetched: fetch it again for their name and picture.
   if (!employees_loaded_ || user(username) != nullptr || now < employees_refresh_after_) return;
   employees_refresh_after_ = now + 60'000;
-  http(HttpKind::employees, "GET", "/api/employees");
+  http(http_kind::employees, "GET", "/api/employees");
 }
 
-void ChatClient::on_error(const error_event& f, std::int64_t now) {
+void chat_client::on_error(const error_event& f, std::int64_t now) {
   if (!f.client_id.empty() && log_.find_local(f.client_id) != nullptr) {
     log_.fail(f.client_id, refusal_text(f));
     save_outbox();
@@ -666,42 +666,42 @@ void ChatClient::on_error(const error_event& f, std::int64_t now) {
 
 // ---------------------------------------------------------------- sending
 
-SendVerdict ChatClient::send_message(std::string_view text, std::int64_t now) {
-  if (page_ != Page::chat) return SendVerdict::not_connected_page;
+send_verdict chat_client::send_message(std::string_view text, std::int64_t now) {
+  if (page_ != page_kind::chat) return send_verdict::not_connected_page;
   const body_check check = check_message_body(text);
   switch (check.status) {
-    case body_status::empty: return SendVerdict::empty;
-    case body_status::too_long: return SendVerdict::too_long;
-    case body_status::invalid_utf8: return SendVerdict::invalid_utf8;
+    case body_status::empty: return send_verdict::empty;
+    case body_status::too_long: return send_verdict::too_long;
+    case body_status::invalid_utf8: return send_verdict::invalid_utf8;
     case body_status::ok: break;
   }
   const std::string client_id = "c-" + client_id_prefix_ + "-" + std::to_string(++client_seq_);
   log_.add_local(std::string(check.text), client_id, me_.username, now);
   save_outbox();
-  if (connection_ == Connection::live) send_entry(*log_.find_local(client_id), now);
+  if (connection_ == connection_state::live) send_entry(*log_.find_local(client_id), now);
   finish(now);
-  return SendVerdict::sent;
+  return send_verdict::sent;
 }
 
-void ChatClient::retry(std::string_view client_id, std::int64_t now) {
-  Entry* e = log_.find_local(client_id);
+void chat_client::retry(std::string_view client_id, std::int64_t now) {
+  log_entry* e = log_.find_local(client_id);
   if (e == nullptr) return;
-  e->delivery = Delivery::pending;
+  e->delivery = delivery_state::pending;
   e->error.clear();
   e->sent_at = -1;
-  if (connection_ == Connection::live) send_entry(*e, now);
+  if (connection_ == connection_state::live) send_entry(*e, now);
   log_.touch();
   save_outbox();
   finish(now);
 }
 
-void ChatClient::discard(std::string_view client_id) {
+void chat_client::discard(std::string_view client_id) {
   if (log_.remove_local(client_id)) save_outbox();
 }
 
 // ---------------------------------------------------------------- the saved outbox
 
-void ChatClient::restore_outbox(std::int64_t now) {
+void chat_client::restore_outbox(std::int64_t now) {
   stored_ids_.clear();
   if (store_ == nullptr || me_.username.empty()) return;
   const auto saved = store_->get(outbox_key(me_.username));
@@ -728,7 +728,7 @@ void ChatClient::restore_outbox(std::int64_t now) {
   }
 }
 
-void ChatClient::save_outbox() {
+void chat_client::save_outbox() {
   if (store_ == nullptr || me_.username.empty()) return;
   const std::string key = outbox_key(me_.username);
   nlohmann::json messages = nlohmann::json::array();
@@ -741,12 +741,12 @@ void ChatClient::save_outbox() {
       }
     }
   }
-  for (const Entry& e : log_.outbox()) {
+  for (const log_entry& e : log_.outbox()) {
     stored_ids_.insert(e.client_id);
     messages.push_back({{"client_id", e.client_id},
                         {"text", e.text},
                         {"time", e.time},
-                        {"state", e.delivery == Delivery::failed ? "failed" : "pending"},
+                        {"state", e.delivery == delivery_state::failed ? "failed" : "pending"},
                         {"error", e.error}});
   }
   if (messages.empty()) {

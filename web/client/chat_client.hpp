@@ -1,4 +1,4 @@
-// ChatClient: every piece of client state and every rule of the web client,
+// chat_client: every piece of client state and every rule of the web client,
 // in plain C++ (no ImGui, no Emscripten). Inputs are events with the current
 // time; outputs are commands (client_commands.hpp) the shell carries out.
 // Time zone and randomness are injected, so tests are deterministic.
@@ -26,16 +26,16 @@ namespace chat::web {
 
 /** Which page is up: checking the session, the login form, the chat room, or
  *  waiting for the server to confirm a logout. */
-enum class Page { starting, login, chat, logging_out };
+enum class page_kind { starting, login, chat, logging_out };
 
 /** The WebSocket as people see it. `waiting` = closed, the next attempt is scheduled. */
-enum class Connection { offline, connecting, live, waiting };
+enum class connection_state { offline, connecting, live, waiting };
 
 /** The verdict on a message the user asked to send. */
-enum class SendVerdict { sent, empty, too_long, invalid_utf8, not_connected_page };
+enum class send_verdict { sent, empty, too_long, invalid_utf8, not_connected_page };
 
 /** The rules' numbers, in one place. */
-struct ClientOptions {
+struct client_options {
   std::int64_t backoff_base_ms = 1000;
   std::int64_t backoff_max_ms = 30000;
   std::int64_t flood_backoff_ms = 15000;    ///< least wait after close 4029
@@ -48,15 +48,15 @@ struct ClientOptions {
   std::string title = "Chat Room";
 };
 
-class ChatClient {
+class chat_client {
  public:
-  using Random = std::function<std::uint64_t()>;
+  using random_source = std::function<std::uint64_t()>;
 
-  ChatClient(Random random, MessageLog::UtcOffset utc_offset, ClientOptions options = {});
+  chat_client(random_source random, message_log::utc_offset_fn utc_offset, client_options options = {});
 
   /** Where the outbox and an unconfirmed logout are kept across page loads
    *  (null: nowhere, they live as long as the client). Set before start(). */
-  void set_store(LocalStore* store) { store_ = store; }
+  void set_store(local_store* store) { store_ = store; }
 
   /** The store keys the client uses. */
   static std::string outbox_key(std::string_view username) { return "outbox." + std::string(username); }
@@ -72,16 +72,16 @@ class ChatClient {
    *  or logout_timeout_ms passes, then shows the login page (with a note when
    *  the server could not be told: the next page load tells it). */
   void logout(std::int64_t now);
-  void on_http(const HttpResponse& response, std::int64_t now);
+  void on_http(const http_response& response, std::int64_t now);
   void on_socket_open(std::int64_t now);
-  void on_socket_frame(std::string_view text, std::int64_t now);
+  void on_socket_message(std::string_view text, std::int64_t now);
   void on_socket_close(int code, std::string_view reason, std::int64_t now);
   void tick(std::int64_t now);
   void set_visible(bool visible, std::int64_t now);
   void set_network_online(bool online, std::int64_t now);
   /** The list reports whether the user is looking at its newest message. */
   void set_at_bottom(bool at_bottom);
-  SendVerdict send_message(std::string_view text, std::int64_t now);
+  send_verdict send_message(std::string_view text, std::int64_t now);
   void retry(std::string_view client_id, std::int64_t now);
   void discard(std::string_view client_id);
   /** The user scrolled to the top: fetch the page before the oldest message. */
@@ -89,10 +89,10 @@ class ChatClient {
   void reconnect_now(std::int64_t now);
 
   /** The commands produced since the last call, in order. */
-  std::vector<Command> take_commands();
+  std::vector<command> take_commands();
 
   // ------------------------------------------------------------------ state
-  Page page() const { return page_; }
+  page_kind page() const { return page_; }
   const std::string& login_error() const { return login_error_; }
   bool login_busy() const { return login_request_ != 0; }
   /** The HTTP status of the last login answer (0: unreachable, -1: none yet). */
@@ -111,11 +111,11 @@ class ChatClient {
   std::string picture_url(std::string_view username) const;
   bool employees_loaded() const { return employees_loaded_; }
 
-  Connection connection() const { return connection_; }
+  connection_state connection() const { return connection_; }
   /** The connection was lost (or never made) and is being made again. */
   bool reconnecting() const {
-    return connection_ == Connection::waiting ||
-           (connection_ == Connection::connecting && (ever_live_ || backoff_.attempts() > 0));
+    return connection_ == connection_state::waiting ||
+           (connection_ == connection_state::connecting && (ever_live_ || backoff_.attempts() > 0));
   }
   /** Whole seconds until the next attempt while waiting, else 0. */
   int retry_in_s(std::int64_t now) const;
@@ -125,7 +125,7 @@ class ChatClient {
 
   const std::vector<std::string>& online() const { return online_; }
 
-  const MessageLog& log() const { return log_; }
+  const message_log& log() const { return log_; }
   bool has_older() const { return has_older_; }
   bool loading_older() const { return loading_older_; }
   bool filling_gap() const { return gap_.has_value(); }
@@ -145,23 +145,23 @@ class ChatClient {
   std::string socket_path() const;
 
  private:
-  struct HistoryAsk {
+  struct history_ask {
     std::int64_t before = 0;
     bool gap = false;  // filling a resume gap rather than paging back
   };
-  struct Gap {
+  struct gap_range {
     std::int64_t low = 0;   // we have everything up to here
     std::int64_t high = 0;  // and everything from here on
   };
-  struct InFlight {
-    HttpKind kind = HttpKind::me;
+  struct in_flight_request {
+    http_kind kind = http_kind::me;
     std::uint64_t epoch = 0;
   };
 
   double random01();
-  std::uint64_t http(HttpKind kind, std::string method, std::string path, std::string body = {},
+  std::uint64_t http(http_kind kind, std::string method, std::string path, std::string body = {},
                      bool keepalive = false);
-  void emit(Command c) { commands_.push_back(std::move(c)); }
+  void emit(command c) { commands_.push_back(std::move(c)); }
   void finish(std::int64_t now);
 
   void enter_chat(const user_profile& me, std::int64_t now);
@@ -169,15 +169,15 @@ class ChatClient {
   void open_socket(std::int64_t now);
   void schedule_reconnect(std::int64_t now, std::int64_t least_ms);
   void socket_lost(std::int64_t now, std::int64_t least_ms);
-  void send_entry(Entry& e, std::int64_t now);
+  void send_entry(log_entry& e, std::int64_t now);
   void set_notice(std::string text, std::int64_t now);
 
   void ask_session();
-  void on_me(const HttpResponse& r, std::int64_t now);
-  void on_logout(const HttpResponse& r, std::uint64_t id, std::int64_t now);
+  void on_me(const http_response& r, std::int64_t now);
+  void on_logout(const http_response& r, std::uint64_t id, std::int64_t now);
   void logout_done(bool told);
-  void on_login(const HttpResponse& r, std::int64_t now);
-  void on_employees(const HttpResponse& r);
+  void on_login(const http_response& r, std::int64_t now);
+  void on_employees(const http_response& r);
 
   void on_welcome(const welcome_event& f, std::int64_t now);
   void on_history(const history_event& f, std::int64_t now);
@@ -195,14 +195,14 @@ class ChatClient {
   void restore_outbox(std::int64_t now);
   void save_outbox();
 
-  Random random_;
-  ClientOptions opt_;
-  MessageLog log_;
-  ReconnectBackoff backoff_;
-  ReconnectBackoff me_backoff_;
-  std::vector<Command> commands_;
+  random_source random_;
+  client_options opt_;
+  message_log log_;
+  reconnect_backoff backoff_;
+  reconnect_backoff me_backoff_;
+  std::vector<command> commands_;
 
-  Page page_ = Page::starting;
+  page_kind page_ = page_kind::starting;
   std::string login_error_;
   std::uint64_t login_request_ = 0;
   int last_login_status_ = -1;
@@ -217,10 +217,10 @@ class ChatClient {
 
   std::uint64_t next_http_id_ = 1;
   std::uint64_t epoch_ = 1;  // grows at every login/logout; stale responses are dropped
-  std::map<std::uint64_t, InFlight> in_flight_;
+  std::map<std::uint64_t, in_flight_request> in_flight_;
   bool probe_in_flight_ = false;
 
-  Connection connection_ = Connection::offline;
+  connection_state connection_ = connection_state::offline;
   bool socket_opened_ = false;   // the current attempt reached onopen
   bool ever_live_ = false;
   bool network_online_ = true;
@@ -232,8 +232,8 @@ class ChatClient {
   std::vector<std::string> online_;
   bool has_older_ = false;
   bool loading_older_ = false;
-  std::optional<Gap> gap_;
-  std::deque<HistoryAsk> history_asks_;
+  std::optional<gap_range> gap_;
+  std::deque<history_ask> history_asks_;
 
   bool visible_ = true;
   std::optional<std::int64_t> unread_baseline_;
@@ -248,7 +248,7 @@ class ChatClient {
   std::string client_id_prefix_;
   std::uint64_t client_seq_ = 0;
 
-  LocalStore* store_ = nullptr;
+  local_store* store_ = nullptr;
   std::set<std::string, std::less<>> stored_ids_;  // client_ids this page put in (or took from) the store
   std::uint64_t logout_request_ = 0;    // the POST /api/logout being waited for
   std::uint64_t abandoned_logout_ = 0;  // the one the logging-out page stopped waiting for

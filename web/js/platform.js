@@ -308,7 +308,7 @@ mergeInto(LibraryManager.library, {
       // The on-screen rectangle {x, y, width, height} (CSS pixels, viewport
       // coordinates) of a named widget, or null when it is not on screen.
       rect: function(name) { return json(_chatroom_rect_json, String(name)); },
-      // The names rect() knows this frame.
+      // The names rect() knows this draw.
       rects: function() { return json(_chatroom_rect_json, ''); },
     };
   },
