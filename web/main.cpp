@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <random>
 #include <vector>
 
 extern "C" void chatroom_boot_done();
@@ -34,11 +33,9 @@ struct program_state {
   browser_platform platform{dom};
   browser_transport transport;
   browser_storage storage;
-  std::random_device entropy;
-  std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
-  chat_client client{[this] { return rng(); }, local_utc_offset_minutes};
-  client_driver session{client, transport};
-  ui::app app{client, session, dom, platform};
+  chat_client client{entropy_source(), local_utc_offset_minutes};
+  client_driver driver{client, transport};
+  ui::app app{client, driver, dom, platform};
 
   std::vector<unsigned char> regular, bold;
   int fonts_pending = 2;
@@ -150,16 +147,16 @@ int main() {
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   p.client.set_store(&p.storage);  // the outbox and an unconfirmed logout outlive the page
-  p.session.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
-  p.session.on_change = [&p] { p.dirty = true; };
+  p.driver.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
+  p.driver.on_change = [&p] { p.dirty = true; };
   p.platform.on_visibility = [&p](bool visible) {
-    p.session.apply([visible](chat_client& c, std::int64_t now) { c.set_visible(visible, now); });
+    p.driver.apply([visible](chat_client& c, std::int64_t now) { c.set_visible(visible, now); });
   };
   p.platform.on_network = [&p](bool online) {
-    p.session.apply([online](chat_client& c, std::int64_t now) { c.set_network_online(online, now); });
+    p.driver.apply([online](chat_client& c, std::int64_t now) { c.set_network_online(online, now); });
   };
   const bool visible = p.platform.page_visible();
-  p.session.apply([visible](chat_client& c, std::int64_t now) {
+  p.driver.apply([visible](chat_client& c, std::int64_t now) {
     c.set_visible(visible, now);
     c.start(now);  // the tutorial's "connect on page load"
   });

@@ -47,8 +47,8 @@ std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 
 }  // namespace
 
-app::app(chat_client& client, client_driver& session, dom_layer& dom, browser_platform& platform)
-    : client_(client), session_(session), dom_(dom), platform_(platform) {
+app::app(chat_client& client, client_driver& driver, dom_layer& dom, browser_platform& platform)
+    : client_(client), driver_(driver), dom_(dom), platform_(platform) {
   g_app = this;
 }
 
@@ -83,16 +83,16 @@ double app::draw(std::int64_t now, float scroll_px) {
 
 void app::apply(intent_set& in) {
   if (in.login) {
-    session_.apply([&](chat_client& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
+    driver_.apply([&](chat_client& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
     std::fill(in.login->second.begin(), in.login->second.end(), '\0');  // the password is not kept
   }
   if (in.at_bottom) client_.set_at_bottom(*in.at_bottom);  // no commands follow, and no redraw
-  if (in.send) session_.apply([&](chat_client& c, std::int64_t now) { c.send_message(*in.send, now); });
-  for (const auto& id : in.retry) session_.apply([&](chat_client& c, std::int64_t now) { c.retry(id, now); });
-  for (const auto& id : in.discard) session_.apply([&](chat_client& c, std::int64_t) { c.discard(id); });
-  if (in.load_older) session_.apply([](chat_client& c, std::int64_t now) { c.load_older(now); });
-  if (in.reconnect) session_.apply([](chat_client& c, std::int64_t now) { c.reconnect_now(now); });
-  if (in.logout) session_.apply([](chat_client& c, std::int64_t now) { c.logout(now); });
+  if (in.send) driver_.apply([&](chat_client& c, std::int64_t now) { c.send_message(*in.send, now); });
+  for (const auto& id : in.retry) driver_.apply([&](chat_client& c, std::int64_t now) { c.retry(id, now); });
+  for (const auto& id : in.discard) driver_.apply([&](chat_client& c, std::int64_t) { c.discard(id); });
+  if (in.load_older) driver_.apply([](chat_client& c, std::int64_t now) { c.load_older(now); });
+  if (in.reconnect) driver_.apply([](chat_client& c, std::int64_t now) { c.reconnect_now(now); });
+  if (in.logout) driver_.apply([](chat_client& c, std::int64_t now) { c.logout(now); });
 }
 
 std::string app::state_json() const {

@@ -14,7 +14,7 @@ namespace chat::web::ui {
 
 class app {
  public:
-  app(chat_client& client, client_driver& session, dom_layer& dom, browser_platform& platform);
+  app(chat_client& client, client_driver& driver, dom_layer& dom, browser_platform& platform);
   ~app();
   app(const app&) = delete;
   app& operator=(const app&) = delete;
@@ -44,7 +44,7 @@ class app {
   void apply(intent_set& in);
 
   chat_client& client_;
-  client_driver& session_;
+  client_driver& driver_;
   dom_layer& dom_;
   browser_platform& platform_;
   font_set fonts_;

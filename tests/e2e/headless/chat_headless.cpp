@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
-#include <random>
 #include <string>
 
 namespace {
@@ -22,10 +21,8 @@ using namespace chat::web;
 struct headless_state {
   explicit headless_state(browser_transport& t) : transport(t) {}
   browser_transport& transport;
-  std::random_device entropy;
-  std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
-  chat_client client{[this] { return rng(); }, local_utc_offset_minutes};
-  client_driver session{client, transport};
+  chat_client client{entropy_source(), local_utc_offset_minutes};
+  client_driver driver{client, transport};
 };
 
 std::unique_ptr<headless_state> g_client;
@@ -64,13 +61,13 @@ nlohmann::json message_json(const log_entry& e) {
 
 template <class F>
 void with_client(F&& event) {
-  if (g_client) g_client->session.apply(std::forward<F>(event));
+  if (g_client) g_client->driver.apply(std::forward<F>(event));
 }
 
 void close_client() {
   if (!g_client) return;
   browser_transport& transport = g_client->transport;
-  g_client.reset();  // the session detaches itself from the transport
+  g_client.reset();  // the driver detaches itself from the transport
   transport.close_socket(1001, "going away");
   transport.wake_at(0);  // the pending timer fires at once, into nothing
   // The transport itself stays: fetch() answers still on their way reach no one
@@ -85,7 +82,7 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void headless_start() {
   close_client();
   g_client = std::make_unique<headless_state>(*new browser_transport());
-  g_client->session.on_change = [] { EM_ASM({ if (Module['onchange']) Module['onchange'](); }); };
+  g_client->driver.on_change = [] { EM_ASM({ if (Module['onchange']) Module['onchange'](); }); };
   with_client([](chat_client& c, std::int64_t now) { c.start(now); });
 }
 
