@@ -82,12 +82,12 @@ class room_member {
   const member_info& info() const { return info_; }
   bool on_shard() const { return on_shard_; }
 
-  /** Queues frames for sending; callable from any thread (posts to the strand). */
+  /** Queues frames for sending; callable from any thread (posts to the member's I/O thread). */
   virtual void deliver(frame_list frames) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
 
-  /** Refused sends of this connection; used by room::handle_text on the strand. */
+  /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
 
  private:
@@ -138,11 +138,11 @@ class room final : private fanout_consumer {
   void add_shard(member_shard& s);
 
   /** Registers a member and returns its welcome and history (see the invariant
-   *  above). Call on the member's strand, once. */
+   *  above). Call on the member's I/O thread, once. */
   member_reply join(const std::shared_ptr<room_member>& m);
   /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
   void leave(room_member* m);
-  /** Handles one text frame from a member. Call on the member's strand. */
+  /** Handles one text frame from a member. Call on the member's I/O thread. */
   member_reply handle_text(const std::shared_ptr<room_member>& m, std::string_view text);
 
   /** Asks every member to close with `code` (shutdown: 1001). */
