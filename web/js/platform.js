@@ -260,7 +260,7 @@ mergeInto(LibraryManager.library, {
     }).catch(fail);
   },
 
-  // localStorage for the client's LocalStore (platform/browser_storage.cpp), keys
+  // localStorage for the client's local_store (platform/browser_storage.cpp), keys
   // prefixed "chatroom.". It throws where storage is disabled or full: then
   // nothing is kept.
   chatroom_storage_get__deps: ['$ChatroomDom'],
