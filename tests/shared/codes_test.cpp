@@ -27,15 +27,6 @@ const std::set<std::string> error_codes = {wire_error::too_long,     wire_error:
 
 }  // namespace
 
-TEST_CASE("close codes: session-ending ones send the client to the login page", "[codes]") {
-  CHECK(close_code::is_auth(close_code::session_ended));
-  CHECK(close_code::is_auth(close_code::policy_violation));
-  CHECK(close_code::is_auth(4499));
-  CHECK_FALSE(close_code::is_auth(close_code::rate_limited));
-  CHECK_FALSE(close_code::is_auth(close_code::going_away));
-  CHECK_FALSE(close_code::is_auth(4500));
-}
-
 #ifdef CHATROOM_SOURCE_DIR
 TEST_CASE("the codes match docs/protocol.md", "[codes]") {
   std::ifstream in(std::string(CHATROOM_SOURCE_DIR) + "/docs/protocol.md");

@@ -23,9 +23,6 @@ inline constexpr std::uint16_t internal_error = 1011;   ///< the server could no
 inline constexpr std::uint16_t try_again_later = 1013;  ///< the outgoing queue overflowed
 inline constexpr std::uint16_t rate_limited = 4029;     ///< sustained flooding
 inline constexpr std::uint16_t session_ended = 4401;    ///< the session the socket was opened with ended
-
-/** 4400-4499: the socket's login is gone; the client shows the login page. */
-constexpr bool is_auth(int code) noexcept { return code == policy_violation || (code >= 4400 && code <= 4499); }
 }  // namespace close_code
 
 /** The `code` of an `error` event: why a request was refused. */
