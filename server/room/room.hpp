@@ -29,6 +29,7 @@
 #include "room/message_writer.hpp"
 #include "room/rate_limiter.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/model.hpp>
 #include <chat/validation.hpp>
 
