@@ -1,31 +1,33 @@
 // The chat room: who is connected (presence), the order of messages, history
-// on join, and the broadcast of committed messages. No Beast here: sessions
-// take part through the small room_member interface, and the I/O threads
-// through member_shard.
+// on join, and the hand-over of delivered batches to the I/O shards. No Beast
+// here: sessions take part through the small room_member interface, the I/O
+// threads through member_shard, the writer and other processes through the
+// fan-out.
 //
 // Invariant that makes joins and resumes lose nothing and double nothing:
-//  * The writer commits a batch, THEN, under mu_, sets last_id_ to the batch's
-//    highest id; after unlocking it hands the batch (framed once) to every
-//    shard, which posts it to its I/O thread. One writer thread means batches
-//    are handed over in id order.
+//  * The writer commits a batch and publishes it to the fan-out
+//    (fanout/fanout.hpp), which delivers every committed batch exactly once, in
+//    id order, one at a time, to room::on_batch. There, under mu_, last_id_
+//    becomes the batch's highest id; after unlocking the room hands the batch
+//    to every shard, which posts it to its I/O thread and frames it there.
 //  * join() runs in ONE handler on the joining member's I/O thread: under mu_
 //    it registers the member and reads L = last_id_; after unlocking it reads
 //    history (since, L] from the store and returns welcome + history and L,
 //    which the session queues (and remembers) before that handler returns.
 //  * A shard's handler for a batch runs on that thread and gives each of its
 //    joined members the batch's messages with id > L, in order.
-//  * So a message with id <= L was committed before the registration and is in
+//  * So a message with id <= L was delivered before the registration and is in
 //    the history (and skipped in any batch); a message with id > L belongs to a
 //    batch handed over after the registration, whose handler runs on the
 //    member's thread after the join handler, i.e. it is queued after the
 //    history. Every message reaches the member exactly once, in id order.
-//  * Members without a shard (tests) get each committed batch through
+//  * Members without a shard (tests) get each delivered batch through
 //    deliver(), posted after the same last_id_ update, as before.
 #pragma once
 
+#include "fanout/fanout.hpp"
 #include "room/message_writer.hpp"
 #include "room/rate_limiter.hpp"
-#include "ws/ws_frame.hpp"
 
 #include <chat/model.hpp>
 
@@ -61,14 +63,14 @@ struct member_info {
   std::string session;                  ///< digest of the session token it was admitted with; empty for guests
 };
 
-/** The members living on one I/O thread. The room hands each committed batch
- *  to every shard once; the shard delivers it to its members on that thread,
- *  each from its join point on (see the invariant above). */
+/** The members living on one I/O thread. The room hands each delivered batch
+ *  to every shard once; the shard frames it once on its thread and gives it to
+ *  its members, each from its join point on (see the invariant above). */
 class member_shard {
  public:
   virtual ~member_shard() = default;
-  /** Callable from the writer thread; posts and returns. */
-  virtual void broadcast(ws::wire_ref batch) = 0;
+  /** Callable from the fan-out's delivery thread; posts and returns. */
+  virtual void broadcast(batch_ref batch) = 0;
 };
 
 /** A connection as the room sees it; implemented by ws_session. */
@@ -80,12 +82,12 @@ class room_member {
   const member_info& info() const { return info_; }
   bool on_shard() const { return on_shard_; }
 
-  /** Queues frames for sending; callable from any thread (posts to the strand). */
+  /** Queues frames for sending; callable from any thread (posts to the member's I/O thread). */
   virtual void deliver(frame_list frames) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
 
-  /** Refused sends of this connection; used by room::handle_text on the strand. */
+  /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
 
  private:
@@ -124,9 +126,10 @@ inline constexpr std::uint16_t close_internal_error = 1011;
 inline constexpr std::uint16_t close_session_ended = 4401;
 
 /** Members, presence, ordering and broadcast. Thread-safe. */
-class room {
+class room final : private fanout_consumer {
  public:
-  room(store& s, room_options opts);
+  /** `bus` carries committed batches back to this room (and, in a cluster, to the other nodes'). */
+  room(store& s, room_options opts, std::unique_ptr<fanout> bus = make_local_fanout());
   ~room();
   room(const room&) = delete;
   room& operator=(const room&) = delete;
@@ -135,11 +138,11 @@ class room {
   void add_shard(member_shard& s);
 
   /** Registers a member and returns its welcome and history (see the invariant
-   *  above). Call on the member's strand, once. */
+   *  above). Call on the member's I/O thread, once. */
   member_reply join(const std::shared_ptr<room_member>& m);
   /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
   void leave(room_member* m);
-  /** Handles one text frame from a member. Call on the member's strand. */
+  /** Handles one text frame from a member. Call on the member's I/O thread. */
   member_reply handle_text(const std::shared_ptr<room_member>& m, std::string_view text);
 
   /** Asks every member to close with `code` (shutdown: 1001). */
@@ -160,7 +163,10 @@ class room {
   void wake_writer();
 
  private:
+  /** The writer's commit: echoes resends to their senders, publishes the new messages. */
   void on_committed(std::vector<write_result>&& results);
+  /** The fan-out's delivery: moves the join point, hands the batch to the shards. */
+  void on_batch(const batch_ref& batch) override;
   void on_write_failed(std::vector<write_request>&& requests, const std::string& why);
   std::vector<std::string> online_locked() const;
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
@@ -182,6 +188,7 @@ class room {
   std::int64_t last_id_ = 0;
   std::vector<member_shard*> shards_;  ///< fixed before the first join
 
+  std::unique_ptr<fanout> bus_;
   std::unique_ptr<message_writer> writer_;  // last: its thread ends before the rest
 };
 
