@@ -1,8 +1,8 @@
 // One chat WebSocket after the handshake, plain or TLS, on our own framing:
 // the read loop (frame_input.hpp) feeding the room, and a bounded write queue
 // (write_queue.hpp) whose frames all leave in one gathered write, one write in
-// flight; a client that stops reading is closed with 1013. The session lives
-// on one shard's thread, so it needs no strand; keep-alive pings, the idle
+// flight; a client that stops reading is closed with 1013. Every handler of a
+// session runs on its shard's one thread; keep-alive pings, the idle
 // timeout and the close deadline come from the shard's sweep. Its phases and
 // their transitions are documented and decided in session_phase.hpp; this file
 // carries them out on the socket. Beside the phase, facts that are not phases:
