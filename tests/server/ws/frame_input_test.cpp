@@ -53,7 +53,7 @@ TEST_CASE("a frame split across reads is kept until whole, then handed out once"
   CHECK(in.held() == 0);
 }
 
-TEST_CASE("bytes read outside are parsed in place; only the unfinished rest is kept", "[frame_input]") {
+TEST_CASE("bytes read outside are parsed in place, only the unfinished rest is kept", "[frame_input]") {
   ws::frame_input in(1024, 64 * 1024, false);
   std::vector<std::string> texts;
   auto on_event = [&](const ws::event& ev) {

@@ -32,7 +32,7 @@ ws::handshake_reply answer(std::string_view version, std::string_view key, std::
 
 }  // namespace
 
-TEST_CASE("only the chat socket's path is upgraded; another gets 404 before any session check", "[handshake]") {
+TEST_CASE("only the chat socket's path is upgraded, another gets 404 before any session check", "[handshake]") {
   CHECK_FALSE(ws::refuse_upgrade_target("/websocket/chatroom"));
   for (const char* path : {"/websocket/other", "/websocket/chatroom/", "/websocket", "/"}) {
     INFO(path);
@@ -78,7 +78,7 @@ TEST_CASE("another WebSocket version gets 426 naming version 13, a bad key 400",
   }
 }
 
-TEST_CASE("a handshake longer than its timeout is refused with 503 handshake_timeout; the timeout itself is not",
+TEST_CASE("a handshake longer than its timeout is refused with 503 handshake_timeout, the timeout itself is not",
           "[handshake]") {
   CHECK_FALSE(answer("13", rfc_key, 30s).refusal);
   const auto late = answer("13", rfc_key, 30001ms);
