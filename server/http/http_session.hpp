@@ -87,38 +87,11 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
     if (beast::websocket::is_upgrade(req)) {
       if (r.path() != chat_socket_path) return send(json_error(404, "not_found", "There is no such WebSocket."));
-      auto verdict = ctx_.api.admit_websocket(r);
-      if (!verdict.member) {
-        keep_alive_ = false;
-        return send(std::move(verdict.refusal));
-      }
-      // The handshake (RFC 6455 §4.2): Beast parsed the request, we answer it.
-      if (req[http::field::sec_websocket_version] != "13") {
-        auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
-        res.set("Sec-WebSocket-Version", "13");
-        keep_alive_ = false;
-        return send(std::move(res));
-      }
-      const auto key = req[http::field::sec_websocket_key];
-      if (!ws::valid_key(key)) {
-        keep_alive_ = false;
-        return send(json_error(400, "bad_request", "That is not a WebSocket handshake."));
-      }
-      std::string response =
-          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Accept: " + ws::accept_key(key) + "\r\nServer: chatroom-server\r\n\r\n";
-      // Bytes the client sent right after its request belong to the WebSocket.
-      const auto rest = buffer_.cdata();
-      const std::string early(static_cast<const char*>(rest.data()), rest.size());
-      beast::get_lowest_layer(stream_).expires_never();
-      if constexpr (is_tls_stream<Stream>) {
-        std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
-            ->start(std::move(response), early);
-      } else {
-        std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_,
-                                                   std::move(*verdict.member))
-            ->start(std::move(response), early);
-      }
+      // The session check runs on the store worker; the upgrade goes on here.
+      ctx_.api.admit_websocket(r, [self = this->shared_from_this()](http_api::admission verdict) {
+        net::post(self->stream_.get_executor(),
+                  [self, verdict = std::move(verdict)]() mutable { self->on_admitted(std::move(verdict)); });
+      });
       return;
     }
 
@@ -126,6 +99,42 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       net::post(self->stream_.get_executor(),
                 [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
     });
+  }
+
+  /** The verdict on the upgrade request in parser_: refuse it, or answer the handshake. */
+  void on_admitted(http_api::admission verdict) {
+    auto& req = parser_->get();
+    if (!verdict.member) {
+      keep_alive_ = false;
+      return send(std::move(verdict.refusal));
+    }
+    // The handshake (RFC 6455 §4.2): Beast parsed the request, we answer it.
+    if (req[http::field::sec_websocket_version] != "13") {
+      auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
+      res.set("Sec-WebSocket-Version", "13");
+      keep_alive_ = false;
+      return send(std::move(res));
+    }
+    const auto key = req[http::field::sec_websocket_key];
+    if (!ws::valid_key(key)) {
+      keep_alive_ = false;
+      return send(json_error(400, "bad_request", "That is not a WebSocket handshake."));
+    }
+    std::string response =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " + ws::accept_key(key) + "\r\nServer: chatroom-server\r\n\r\n";
+    // Bytes the client sent right after its request belong to the WebSocket.
+    const auto rest = buffer_.cdata();
+    const std::string early(static_cast<const char*>(rest.data()), rest.size());
+    beast::get_lowest_layer(stream_).expires_never();
+    if constexpr (is_tls_stream<Stream>) {
+      std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
+          ->start(std::move(response), early);
+    } else {
+      std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_,
+                                                 std::move(*verdict.member))
+          ->start(std::move(response), early);
+    }
   }
 
   /** Answers a request that could not be read, then closes. */
