@@ -99,7 +99,9 @@ struct chat_server::impl {
   }
 };
 
-chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {
+chat_server::chat_server(config cfg) : chat_server(std::move(cfg), nullptr) {}
+
+chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::make_unique<impl>(std::move(cfg))) {
   auto& m = *impl_;
   if (!crypto::init()) throw startup_error("libsodium cannot be initialised");
   if (!m.files.available()) {
@@ -118,16 +120,19 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
       throw startup_error("--tls-cert/--tls-key: " + std::string(e.what()));
     }
   }
-  try {
-    sqlite_options so;
-    so.sync = m.cfg.fsync_full ? sync_mode::full : sync_mode::normal;
-    m.db = open_sqlite_store(m.cfg.db_path, so);
-    if (m.db->created()) {
-      seed_sample_data(*m.db);
-      log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+  m.db = std::move(db);
+  if (!m.db) {
+    try {
+      sqlite_options so;
+      so.sync = m.cfg.fsync_full ? sync_mode::full : sync_mode::normal;
+      m.db = open_sqlite_store(m.cfg.db_path, so);
+      if (m.db->created()) {
+        seed_sample_data(*m.db);
+        log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+      }
+    } catch (const std::exception& e) {
+      throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
     }
-  } catch (const std::exception& e) {
-    throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
   }
   m.users = std::make_unique<auth>(*m.db, *m.db);
   m.reader = std::make_unique<store_worker>(max_pending_store_jobs);

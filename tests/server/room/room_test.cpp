@@ -297,7 +297,7 @@ TEST_CASE("close_all asks every member to close", "[room]") {
   CHECK(r.size() == 0);
 }
 
-TEST_CASE("a history read that fails closes the joining member with 1011; a failed page answers unavailable",
+TEST_CASE("a history read that fails closes the joining member with 1011, a failed page answers unavailable",
           "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
