@@ -63,6 +63,37 @@ class slow_store final : public store {
   std::unique_ptr<store> real_;
 };
 
+/** The real store whose session lookups fail, as when the database is unreachable. */
+class broken_sessions final : public store {
+ public:
+  explicit broken_sessions(std::unique_ptr<store> real) : real_(std::move(real)) {}
+  bool created() const override { return false; }
+  void close() override { real_->close(); }
+  void add_department(const department& d) override { real_->add_department(d); }
+  std::optional<std::int64_t> add_employee(const new_employee& e) override { return real_->add_employee(e); }
+  bool set_password(std::string_view u, const std::string& h) override { return real_->set_password(u, h); }
+  std::optional<user_record> find_user(std::string_view u) override { return real_->find_user(u); }
+  std::vector<chat::user_profile> list_users() override { return real_->list_users(); }
+  void create_session(const std::string& d, std::int64_t e, std::int64_t c, std::int64_t x) override {
+    real_->create_session(d, e, c, x);
+  }
+  std::optional<chat::user_profile> session_user(std::string_view, std::int64_t) override {
+    throw store_error("unable to open database file");
+  }
+  bool delete_session(std::string_view d) override { return real_->delete_session(d); }
+  int purge_expired_sessions(std::int64_t now) override { return real_->purge_expired_sessions(now); }
+  std::vector<append_outcome> append_messages(const std::vector<message_draft>& d) override {
+    return real_->append_messages(d);
+  }
+  std::int64_t last_message_id() override { return real_->last_message_id(); }
+  message_page messages_page(std::int64_t a, std::int64_t u, std::size_t m) override {
+    return real_->messages_page(a, u, m);
+  }
+
+ private:
+  std::unique_ptr<store> real_;
+};
+
 using clock_type = std::chrono::steady_clock;
 
 /** One server frame parsed from the bytes B received (server frames are unmasked). */
@@ -226,5 +257,27 @@ TEST_CASE("a slow store delays the requests that wait for it, never the pings an
   CHECK(joins_ok >= 2);
   CHECK(failures == 0);
   b.close();
+  server.stop();
+}
+
+TEST_CASE("a failing session lookup answers 503 unavailable, on the API and on the upgrade", "[store]") {
+  temp_dir d;
+  std::unique_ptr<store> real = open_sqlite_store((d / "chat.db").string());
+  config cfg = default_config();
+  cfg.port = 0;
+  cfg.db_path = (d / "unused.db").string();
+  cfg.web_root = (d / "web").string();
+  cfg.threads = 1;
+  chat_server server(cfg, std::make_unique<broken_sessions>(std::move(real)));
+  server.start();
+  const headers session = {{"Cookie", "session=some-token"}};
+  for (const char* path : {"/api/me", "/api/employees"}) {
+    const auto r = http(server.port(), "GET", path, session);
+    CHECK(r.status == 503);
+    CHECK(nlohmann::json::parse(r.body).at("error") == "unavailable");
+  }
+  CHECK(http(server.port(), "GET", "/api/me").status == 401);  // no session: no store call, as before
+  CHECK(upgrade_status(server.port(), "/websocket/chatroom?v=1", session) == 503);
+  CHECK(http(server.port(), "GET", "/healthz").status == 200);  // the server itself is fine
   server.stop();
 }
