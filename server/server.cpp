@@ -144,7 +144,7 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   ro.max_write_batch = limits::max_write_batch;
   ro.max_history_bytes = std::min(limits::max_history_frame_bytes, m.cfg.max_queue_bytes / 2);
   ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
-  m.chat = std::make_unique<room>(*m.db, *m.reader, ro);
+  m.chat = std::make_unique<room>(*m.db, *m.reader, ro, make_local_fanout());
   const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     m.shards.push_back(std::make_unique<io_shard>(*m.chat));

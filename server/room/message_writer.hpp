@@ -1,8 +1,9 @@
 // The one writer thread: takes accepted messages from every session, commits
 // them to the store in batches (one transaction per batch, "group commit"),
-// and hands each committed batch, in id order, to the room for broadcast.
-// Under load the commits are paced (one per interval), so each takes many
-// messages and each broadcast carries them all: one write per socket per batch.
+// and hands each committed batch, in id order, to the room, which publishes it
+// to the fan-out. Under load the commits are paced (one per interval), so each
+// takes many messages and each batch carries them all: one write per socket
+// per batch.
 #pragma once
 
 #include "store/messages.hpp"

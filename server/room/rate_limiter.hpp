@@ -34,7 +34,7 @@ class rate_limiter {
   std::unordered_map<std::string, bucket> buckets_;
 };
 
-/** Refusals of one connection within a window; not thread-safe (strand only). */
+/** Refusals of one connection within a window; not thread-safe (its connection's I/O thread only). */
 class strike_counter {
  public:
   /** Records a refusal; true once `max` refusals fell within one window. */

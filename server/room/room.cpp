@@ -4,6 +4,7 @@
 #include "log.hpp"
 #include "store/messages.hpp"
 #include "store/store_worker.hpp"
+#include "ws/ws_frame.hpp"
 
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
@@ -33,10 +34,14 @@ std::string who(const member_info& i) {
 
 }  // namespace
 
-room::room(message_store& s, store_worker& reader, room_options opts)
+room::room(message_store& s, store_worker& reader, room_options opts, std::unique_ptr<fanout> bus)
     : store_(s),
       reader_(reader),
-      opts_(opts), rate_(opts.rate_per_second, opts.rate_burst), last_id_(s.last_message_id()) {
+      opts_(opts),
+      rate_(opts.rate_per_second, opts.rate_burst),
+      last_id_(s.last_message_id()),
+      bus_(std::move(bus)) {
+  bus_->attach(*this);
   writer_ = std::make_unique<message_writer>(
       s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
       [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
@@ -204,56 +209,41 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::strin
 }
 
 void room::on_committed(std::vector<write_result>&& results) {
-  std::vector<std::string> fresh;
-  std::vector<std::int64_t> ids;
-  std::int64_t newest = 0;
+  auto batch = std::make_shared<committed_batch>();
   std::vector<std::pair<std::weak_ptr<room_member>, frame>> echoes;
   for (auto& r : results) {
     if (r.outcome.duplicate) {
-      // A resend of a stored message: the original frame, to its sender only.
+      // A resend of a stored message: the original, to its sender only.
       echoes.emplace_back(std::move(r.sender), make_frame(encode(r.outcome.message)));
     } else {
-      newest = std::max(newest, r.outcome.message.id);
-      ids.push_back(r.outcome.message.id);
-      fresh.push_back(encode(r.outcome.message));
+      batch->messages.push_back(std::move(r.outcome.message));
     }
   }
-  if (!fresh.empty()) {
-    // Framed once for every session of every shard: frames back to back, indexed by id.
-    auto wire = std::make_shared<ws::wire_buffer>();
-    std::size_t bytes = 0;
-    for (const auto& f : fresh) bytes += ws::header_size(f.size()) + f.size();
-    wire->bytes.reserve(bytes);
-    wire->offsets.reserve(fresh.size());
-    for (const auto& f : fresh) {
-      wire->offsets.push_back(static_cast<std::uint32_t>(wire->bytes.size()));
-      ws::append_frame(wire->bytes, ws::opcode::text, f);
-    }
-    wire->ids = std::move(ids);
-    wire->frames = fresh.size();
-    std::vector<std::weak_ptr<room_member>> targets;
-    {
-      std::lock_guard lock(mu_);
-      last_id_ = std::max(last_id_, newest);
-      if (direct_members_ > 0) {
-        for (const auto& [ptr, weak] : members_) {
-          if (!ptr->on_shard()) targets.push_back(weak);
-        }
-      }
-    }
-    for (auto* s : shards_) s->broadcast(wire);  // fixed since the first join: read unlocked
-    if (!targets.empty()) {
-      std::vector<frame> frames;
-      frames.reserve(fresh.size());
-      for (auto& f : fresh) frames.push_back(make_frame(std::move(f)));
-      const auto list = make_list(std::move(frames));
-      for (const auto& w : targets) {
-        if (auto member = w.lock()) member->deliver(list);
-      }
-    }
-  }
+  if (!batch->messages.empty()) bus_->publish(std::move(batch));
   for (auto& [w, f] : echoes) {
     if (auto member = w.lock()) member->deliver(make_list({f}));
+  }
+}
+
+void room::on_batch(const batch_ref& batch) {
+  std::vector<std::weak_ptr<room_member>> targets;
+  {
+    std::lock_guard lock(mu_);
+    last_id_ = std::max(last_id_, batch->last_id());
+    if (direct_members_ > 0) {
+      for (const auto& [ptr, weak] : members_) {
+        if (!ptr->on_shard()) targets.push_back(weak);
+      }
+    }
+  }
+  for (auto* s : shards_) s->broadcast(batch);  // fixed since the first join: read unlocked
+  if (targets.empty()) return;
+  std::vector<frame> frames;
+  frames.reserve(batch->messages.size());
+  for (const auto& m : batch->messages) frames.push_back(make_frame(encode(m)));
+  const auto list = make_list(std::move(frames));
+  for (const auto& w : targets) {
+    if (auto member = w.lock()) member->deliver(list);
   }
 }
 

@@ -1,34 +1,36 @@
 // The chat room: who is connected (presence), the order of messages, history
-// on join, and the broadcast of committed messages. No Beast here: sessions
-// take part through the small room_member interface, and the I/O threads
-// through member_shard.
+// on join, and the hand-over of delivered batches to the I/O shards. No Beast
+// here: sessions take part through the small room_member interface, the I/O
+// threads through member_shard, the writer and other processes through the
+// fan-out.
 //
 // Invariant that makes joins and resumes lose nothing and double nothing:
-//  * The writer commits a batch, THEN, under mu_, sets last_id_ to the batch's
-//    highest id; after unlocking it hands the batch (framed once) to every
-//    shard, which posts it to its I/O thread. One writer thread means batches
-//    are handed over in id order.
+//  * The writer commits a batch and publishes it to the fan-out
+//    (fanout/fanout.hpp), which delivers every committed batch exactly once, in
+//    id order, one at a time, to room::on_batch. There, under mu_, last_id_
+//    becomes the batch's highest id; after unlocking the room hands the batch
+//    to every shard, which posts it to its I/O thread and frames it there.
 //  * join() runs on the joining member's I/O thread: under mu_ it registers
 //    the member and reads its join point L = last_id_. The history (since, L]
 //    is read on the store worker, never on an I/O thread; its reply (welcome,
 //    history, L) is posted back to the member's I/O thread.
-//  * Until that reply is queued there, the member holds every committed batch
-//    that reaches it, in arrival order (join_gate); right after queueing the
+//  * Until that reply is queued there, the member holds every batch that
+//    reaches it, in arrival order (join_gate); right after queueing the
 //    history it flushes them, and from then on takes batches as they come,
 //    each time only the messages with id > L, in order.
-//  * So a message with id <= L was committed before the registration and is in
+//  * So a message with id <= L was delivered before the registration and is in
 //    the history (and skipped in any batch); a message with id > L belongs to a
 //    batch handed over after the registration, whose handler runs on the
 //    member's thread after the join handler, i.e. it is held or queued after
 //    the history. Every message reaches the member exactly once, in id order.
-//  * Members without a shard (tests) get each committed batch through
+//  * Members without a shard (tests) get each delivered batch through
 //    deliver(), posted after the same last_id_ update, and the join reply
 //    through join()'s callback; they order the two the same way.
 #pragma once
 
+#include "fanout/fanout.hpp"
 #include "room/message_writer.hpp"
 #include "room/rate_limiter.hpp"
-#include "ws/ws_frame.hpp"
 
 #include <chat/model.hpp>
 
@@ -66,14 +68,14 @@ struct member_info {
   std::string session;                  ///< digest of the session token it was admitted with; empty for guests
 };
 
-/** The members living on one I/O thread. The room hands each committed batch
- *  to every shard once; the shard delivers it to its members on that thread,
- *  each from its join point on (see the invariant above). */
+/** The members living on one I/O thread. The room hands each delivered batch
+ *  to every shard once; the shard frames it once on its thread and gives it to
+ *  its members, each from its join point on (see the invariant above). */
 class member_shard {
  public:
   virtual ~member_shard() = default;
-  /** Callable from the writer thread; posts and returns. */
-  virtual void broadcast(ws::wire_ref batch) = 0;
+  /** Callable from the fan-out's delivery thread; posts and returns. */
+  virtual void broadcast(batch_ref batch) = 0;
 };
 
 /** A connection as the room sees it; implemented by ws_session. */
@@ -85,12 +87,12 @@ class room_member {
   const member_info& info() const { return info_; }
   bool on_shard() const { return on_shard_; }
 
-  /** Queues frames for sending; callable from any thread (posts to the strand). */
+  /** Queues frames for sending; callable from any thread (posts to the member's I/O thread). */
   virtual void deliver(frame_list frames) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
 
-  /** Refused sends of this connection; used by room::handle_text on the strand. */
+  /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
 
  private:
@@ -129,11 +131,12 @@ inline constexpr std::uint16_t close_internal_error = 1011;
 inline constexpr std::uint16_t close_session_ended = 4401;
 
 /** Members, presence, ordering and broadcast. Thread-safe. */
-class room {
+class room final : private fanout_consumer {
  public:
   /** `s`: where messages are stored and read; `reader`: the thread that reads
-   *  history for the members (the writer has its own). */
-  room(message_store& s, store_worker& reader, room_options opts);
+   *  history for the members (the writer has its own); `bus` carries
+   *  committed batches back to this room (and, in a cluster, to the other nodes'). */
+  room(message_store& s, store_worker& reader, room_options opts, std::unique_ptr<fanout> bus = make_local_fanout());
   ~room();
   room(const room&) = delete;
   room& operator=(const room&) = delete;
@@ -175,7 +178,10 @@ class room {
   void wake_writer();
 
  private:
+  /** The writer's commit: echoes resends to their senders, publishes the new messages. */
   void on_committed(std::vector<write_result>&& results);
+  /** The fan-out's delivery: moves the join point, hands the batch to the shards. */
+  void on_batch(const batch_ref& batch) override;
   void on_write_failed(std::vector<write_request>&& requests, const std::string& why);
   std::vector<std::string> online_locked() const;
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
@@ -198,6 +204,7 @@ class room {
   std::int64_t last_id_ = 0;
   std::vector<member_shard*> shards_;  ///< fixed before the first join
 
+  std::unique_ptr<fanout> bus_;
   std::unique_ptr<message_writer> writer_;  // last: its thread ends before the rest
 };
 

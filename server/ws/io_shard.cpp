@@ -1,12 +1,39 @@
 // An I/O thread's share of the server (see io_shard.hpp).
 #include "ws/io_shard.hpp"
 
-#include <boost/asio/post.hpp>
+#include <chat/protocol.hpp>
 
+#include <boost/asio/post.hpp>
 
 namespace chat::server {
 
 namespace net = boost::asio;
+
+namespace {
+
+/** The batch's messages as text frames back to back, each indexed by its id. */
+ws::wire_ref frame_batch(const committed_batch& batch) {
+  std::vector<std::string> texts;
+  texts.reserve(batch.messages.size());
+  std::size_t bytes = 0;
+  for (const auto& m : batch.messages) {
+    texts.push_back(encode(m));
+    bytes += ws::header_size(texts.back().size()) + texts.back().size();
+  }
+  auto wire = std::make_shared<ws::wire_buffer>();
+  wire->bytes.reserve(bytes);
+  wire->offsets.reserve(texts.size());
+  wire->ids.reserve(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    wire->offsets.push_back(static_cast<std::uint32_t>(wire->bytes.size()));
+    wire->ids.push_back(batch.messages[i].id);
+    ws::append_frame(wire->bytes, ws::opcode::text, texts[i]);
+  }
+  wire->frames = texts.size();
+  return wire;
+}
+
+}  // namespace
 
 io_shard::io_shard(room& chat)
     : room_(chat),
@@ -51,11 +78,13 @@ void io_shard::compact() {
   holes_ = 0;
 }
 
-void io_shard::broadcast(ws::wire_ref batch) {
+void io_shard::broadcast(batch_ref batch) {
   net::post(ioc_, [this, batch = std::move(batch)] {
+    if (clients_.size() == holes_) return;  // nobody here: nothing to frame
+    const auto wire = frame_batch(*batch);
     ++iterating_;
     for (std::size_t i = 0; i < clients_.size(); ++i) {
-      if (auto* c = clients_[i]) c->on_batch(batch);
+      if (auto* c = clients_[i]) c->on_batch(wire);
     }
     --iterating_;
     compact();

@@ -1,11 +1,12 @@
 // One I/O thread's share of the server: an io_context run by exactly one
 // thread (so nothing on it needs a strand), the WebSocket sessions living on
-// it, each committed batch delivered to them in one handler, the writer woken
+// it, each delivered batch framed once and given to them in one handler, the writer woken
 // once per round of reads, a read buffer they share, and a once-a-second sweep that does their keep-alive pings,
 // idle timeouts and close deadlines (no timer per connection). No Beast here.
 #pragma once
 
 #include "room/room.hpp"
+#include "ws/ws_frame.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,7 +24,7 @@ namespace chat::server {
 /** What a shard needs from a session living on it (called on the shard's thread). */
 class shard_client {
  public:
-  /** A committed batch of messages. */
+  /** A delivered batch of messages, framed: one text frame per message, indexed by id. */
   virtual void on_batch(const ws::wire_ref& batch) = 0;
   /** Once a second; `now` = the shard's clock in seconds. */
   virtual void on_tick(std::uint32_t now) = 0;
@@ -58,7 +59,8 @@ class io_shard final : public member_shard {
   void remove(shard_client& c);
   std::size_t clients() const { return clients_.size() - holes_; }
 
-  void broadcast(ws::wire_ref batch) override;
+  /** Posts the batch to this shard's thread, which frames it once for all its sessions. */
+  void broadcast(batch_ref batch) override;
   /** Wakes the room's writer once the handlers ready now have run (all the
    *  reads of this round), so one commit takes every message they submitted. */
   void wake_writer_soon();
