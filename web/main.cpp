@@ -1,8 +1,8 @@
 // The browser app: set-up (WebGL2, ImGui, fonts, the client and its
-// transport), then the frame loop. Frames are drawn only when something
+// transport), then the draw loop. The UI is drawn only when something
 // changed, so an idle chat costs no CPU.
 #include "client/chat_client.hpp"
-#include "client/chat_session.hpp"
+#include "client/client_driver.hpp"
 #include "platform/assets.hpp"
 #include "platform/browser_platform.hpp"
 #include "platform/browser_storage.hpp"
@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <random>
 #include <vector>
 
 extern "C" void chatroom_boot_done();
@@ -29,36 +28,34 @@ namespace {
 
 using namespace chat::web;
 
-struct Program {
-  DomLayer& dom = dom_layer();
-  BrowserPlatform platform{dom};
-  BrowserTransport transport;
-  BrowserStorage storage;
-  std::random_device entropy;
-  std::mt19937_64 rng{(static_cast<std::uint64_t>(entropy()) << 32) ^ entropy()};
-  ChatClient client{[this] { return rng(); }, local_utc_offset_minutes};
-  ChatSession session{client, transport};
-  ui::App app{client, session, dom, platform};
+struct program_state {
+  dom_layer& dom = page_dom();
+  browser_platform platform{dom};
+  browser_transport transport;
+  browser_storage storage;
+  chat_client client{entropy_source(), local_utc_offset_minutes};
+  client_driver driver{client, transport};
+  ui::app app{client, driver, dom, platform};
 
   std::vector<unsigned char> regular, bold;
   int fonts_pending = 2;
   float font_scale = 0;
   bool dirty = true;
-  int settle_frames = 0;   // frames still drawn after a change, so hover and layout settle
+  int settle_draws = 0;   // draws still made after a change, so hover and layout settle
   double redraw_at = 0;
-  double last_frame = 0;
+  double last_draw = 0;
 
-  // For the test hook: frames drawn, and how far the input sequence has been
-  // handled. An input counts as done once the frame that consumed it and one
-  // more frame were drawn (a scroll set in one frame shows in the next).
-  std::uint64_t frames = 0;
-  std::uint64_t consumed = 0;    // by the last frame drawn
-  std::uint64_t input_done = 0;  // consumed by an earlier frame, and a frame drawn since
+  // For the test hook: draws made, and how far the input sequence has been
+  // handled. An input counts as done once the draw that consumed it and one
+  // more draw were made (a scroll set in one draw shows in the next).
+  std::uint64_t draws = 0;
+  std::uint64_t consumed = 0;    // by the last draw
+  std::uint64_t input_done = 0;  // consumed by an earlier draw, and a draw made since
 };
 
-Program* program = nullptr;
+program_state* program = nullptr;
 
-void build_fonts(Program& p) {
+void build_fonts(program_state& p) {
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   p.font_scale = ui::font_scale_for(p.platform.dpr());
   if (!p.regular.empty() && !p.bold.empty()) {
@@ -68,14 +65,14 @@ void build_fonts(Program& p) {
     io.Fonts->Clear();
     ImFont* f = io.Fonts->AddFontDefault();
     io.FontGlobalScale = 1.0f;
-    p.app.set_fonts(ui::Fonts{f, f, f, f, f, f});
+    p.app.set_fonts(ui::font_set{f, f, f, f, f, f});
   }
   ImGui_ImplOpenGL3_CreateFontsTexture();
   ImGui::GetIO().Fonts->ClearTexData();
 }
 
-void frame() {
-  Program& p = *program;
+void draw() {
+  program_state& p = *program;
   if (p.fonts_pending > 0) return;
   const double now = emscripten_date_now();
   if (p.platform.poll_viewport()) {
@@ -84,22 +81,22 @@ void frame() {
   }
   if (p.dom.take_activity() || p.app.take_loaded() || p.platform.busy()) p.dirty = true;
   if (input_seq() > p.input_done) p.dirty = true;  // input not yet handled and shown
-  if (p.dirty) p.settle_frames = 3;
-  if (p.settle_frames == 0 && (p.redraw_at <= 0 || now < p.redraw_at)) return;
+  if (p.dirty) p.settle_draws = 3;
+  if (p.settle_draws == 0 && (p.redraw_at <= 0 || now < p.redraw_at)) return;
   p.dirty = false;
-  if (p.settle_frames > 0) --p.settle_frames;
+  if (p.settle_draws > 0) --p.settle_draws;
 
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(p.platform.width(), p.platform.height());
   io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
-  io.DeltaTime = static_cast<float>(std::clamp((now - p.last_frame) / 1000.0, 0.001, 0.1));
-  p.last_frame = now;
-  const std::uint64_t seen = input_seq();  // what arrives while this frame runs is the next frame's
+  io.DeltaTime = static_cast<float>(std::clamp((now - p.last_draw) / 1000.0, 0.001, 0.1));
+  p.last_draw = now;
+  const std::uint64_t seen = input_seq();  // what arrives while this draw runs is the next draw's
   p.platform.feed(io);
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
-  const double again = p.app.frame(static_cast<std::int64_t>(now), p.platform.take_scroll());
+  const double again = p.app.draw(static_cast<std::int64_t>(now), p.platform.take_scroll());
   p.redraw_at = again >= 0 ? now + again : 0;
   p.platform.set_cursor(ImGui::GetMouseCursor());
   ImGui::Render();
@@ -109,15 +106,15 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-  ++p.frames;
+  ++p.draws;
   p.input_done = p.consumed;
-  const std::uint64_t queued = p.platform.first_queued_input();  // one transition per frame: some may wait
+  const std::uint64_t queued = p.platform.first_queued_input();  // one transition per draw: some may wait
   p.consumed = std::max(p.consumed, std::min(seen, queued == UINT64_MAX ? seen : queued - 1));
-  p.app.drawn(p.frames, p.input_done);
+  p.app.drawn(p.draws, p.input_done);
 }
 
 void font_loaded(std::vector<unsigned char>& into, std::vector<unsigned char> bytes) {
-  Program& p = *program;
+  program_state& p = *program;
   into = std::move(bytes);
   if (--p.fonts_pending > 0) return;
   build_fonts(p);
@@ -128,8 +125,8 @@ void font_loaded(std::vector<unsigned char>& into, std::vector<unsigned char> by
 }  // namespace
 
 int main() {
-  program = new Program();
-  Program& p = *program;
+  program = new program_state();
+  program_state& p = *program;
   if (!p.platform.init()) return 1;
 
   IMGUI_CHECKVERSION();
@@ -150,16 +147,16 @@ int main() {
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   p.client.set_store(&p.storage);  // the outbox and an unconfirmed logout outlive the page
-  p.session.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
-  p.session.on_change = [&p] { p.dirty = true; };
+  p.driver.on_title = [&p](const std::string& t) { p.platform.set_title(t); };
+  p.driver.on_change = [&p] { p.dirty = true; };
   p.platform.on_visibility = [&p](bool visible) {
-    p.session.apply([visible](ChatClient& c, std::int64_t now) { c.set_visible(visible, now); });
+    p.driver.apply([visible](chat_client& c, std::int64_t now) { c.set_visible(visible, now); });
   };
   p.platform.on_network = [&p](bool online) {
-    p.session.apply([online](ChatClient& c, std::int64_t now) { c.set_network_online(online, now); });
+    p.driver.apply([online](chat_client& c, std::int64_t now) { c.set_network_online(online, now); });
   };
   const bool visible = p.platform.page_visible();
-  p.session.apply([visible](ChatClient& c, std::int64_t now) {
+  p.driver.apply([visible](chat_client& c, std::int64_t now) {
     c.set_visible(visible, now);
     c.start(now);  // the tutorial's "connect on page load"
   });
@@ -167,6 +164,6 @@ int main() {
   fetch_bytes("DejaVuSans.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.regular, std::move(b)); });
   fetch_bytes("DejaVuSans-Bold.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.bold, std::move(b)); });
 
-  emscripten_set_main_loop(frame, 0, false);
+  emscripten_set_main_loop(draw, 0, false);
   return 0;
 }

@@ -1,6 +1,6 @@
 # The wasm tree's part of web/ (included from web/CMakeLists.txt under EMSCRIPTEN).
 
-# chat_core: ChatClient + the browser transport, no ImGui. A headless build
+# chat_core: chat_client + the browser transport, no ImGui. A headless build
 # (Node with npm `ws` as WebSocket and Node's fetch) links this and drives it.
 add_library(chat_core STATIC transport/transport_browser.cpp)
 target_link_libraries(chat_core PUBLIC chat_client)

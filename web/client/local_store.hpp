@@ -1,6 +1,6 @@
 // What the client keeps across page loads: a small key-value store. In the
 // browser it is localStorage (platform/browser_storage.*); tests use a map.
-// ChatClient owns the keys and what is in them (the outbox of each user, a
+// chat_client owns the keys and what is in them (the outbox of each user, a
 // logout the server has not confirmed); without a store nothing outlives the page.
 #pragma once
 
@@ -9,9 +9,9 @@
 
 namespace chat::web {
 
-class LocalStore {
+class local_store {
  public:
-  virtual ~LocalStore() = default;
+  virtual ~local_store() = default;
   /** The value saved under `key`, if any. */
   virtual std::optional<std::string> get(const std::string& key) const = 0;
   /** Saves `value` under `key` (best effort: a full or disabled store keeps nothing). */

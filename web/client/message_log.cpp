@@ -9,23 +9,23 @@
 namespace chat::web {
 namespace {
 
-bool continues_group(const Entry& prev, const Entry& cur) {
+bool continues_group(const log_entry& prev, const log_entry& cur) {
   return prev.username == cur.username && prev.day == cur.day &&
-         std::llabs(cur.time - prev.time) <= MessageLog::group_gap_ms;
+         std::llabs(cur.time - prev.time) <= message_log::group_gap_ms;
 }
 
 }  // namespace
 
-MessageLog::MessageLog(UtcOffset utc_offset) : utc_offset_(std::move(utc_offset)) {}
+message_log::message_log(utc_offset_fn utc_offset) : utc_offset_(std::move(utc_offset)) {}
 
-void MessageLog::label(Entry& e) const {
+void message_log::label(log_entry& e) const {
   const int offset = utc_offset_ ? utc_offset_(e.time) : 0;
   e.time_label = format_clock(e.time, offset);
   e.day = local_day_number(e.time, offset);
 }
 
-Entry MessageLog::make(const chat_message& m) const {
-  Entry e;
+log_entry message_log::make(const chat_message& m) const {
+  log_entry e;
   e.id = m.id;
   e.client_id = m.client_id;
   e.username = m.username;
@@ -35,15 +35,15 @@ Entry MessageLog::make(const chat_message& m) const {
   return e;
 }
 
-bool MessageLog::add(const chat_message& m) {
+bool message_log::add(const chat_message& m) {
   if (m.id <= 0) return false;  // a v=1 server always numbers its messages
-  Entry e = make(m);
+  log_entry e = make(m);
   // Live messages arrive in order: append without searching.
   if (confirmed_.empty() || confirmed_.back().id < m.id) {
     confirmed_.push_back(std::move(e));
   } else {
     const auto at = std::lower_bound(confirmed_.begin(), confirmed_.end(), m.id,
-                                     [](const Entry& x, std::int64_t id) { return x.id < id; });
+                                     [](const log_entry& x, std::int64_t id) { return x.id < id; });
     if (at != confirmed_.end() && at->id == m.id) return false;
     confirmed_.insert(at, std::move(e));
   }
@@ -51,13 +51,13 @@ bool MessageLog::add(const chat_message& m) {
   return true;
 }
 
-bool MessageLog::contains(std::int64_t id) const {
+bool message_log::contains(std::int64_t id) const {
   const auto at = std::lower_bound(confirmed_.begin(), confirmed_.end(), id,
-                                   [](const Entry& x, std::int64_t v) { return x.id < v; });
+                                   [](const log_entry& x, std::int64_t v) { return x.id < v; });
   return at != confirmed_.end() && at->id == id;
 }
 
-std::vector<const chat_message*> MessageLog::add_many(const std::vector<chat_message>& page) {
+std::vector<const chat_message*> message_log::add_many(const std::vector<chat_message>& page) {
   std::vector<const chat_message*> added;
   const std::size_t old_size = confirmed_.size();
   for (const auto& m : page) {
@@ -72,85 +72,85 @@ std::vector<const chat_message*> MessageLog::add_many(const std::vector<chat_mes
   for (const chat_message* m : added) confirmed_.push_back(make(*m));
   // One merge of the sorted new tail into the sorted log, instead of an insert per message.
   std::inplace_merge(confirmed_.begin(), confirmed_.begin() + static_cast<std::ptrdiff_t>(old_size), confirmed_.end(),
-                     [](const Entry& a, const Entry& b) { return a.id < b.id; });
+                     [](const log_entry& a, const log_entry& b) { return a.id < b.id; });
   ++revision_;
   return added;
 }
 
-std::string MessageLog::day_label(std::int64_t time, std::int64_t now) const {
+std::string message_log::day_label(std::int64_t time, std::int64_t now) const {
   return date_label(time, utc_offset_ ? utc_offset_(time) : 0, now);
 }
 
-bool MessageLog::confirm(std::string_view client_id) {
+bool message_log::confirm(std::string_view client_id) {
   return !client_id.empty() && remove_local(client_id);
 }
 
-std::int64_t MessageLog::add_local(std::string text, std::string client_id, std::string username,
+std::int64_t message_log::add_local(std::string text, std::string client_id, std::string username,
                                    std::int64_t now) {
-  Entry e;
+  log_entry e;
   e.local_seq = next_seq_++;
   e.client_id = std::move(client_id);
   e.username = std::move(username);
   e.text = std::move(text);
   e.time = now;
-  e.delivery = Delivery::pending;
+  e.delivery = delivery_state::pending;
   label(e);
   outbox_.push_back(std::move(e));
   ++revision_;
   return outbox_.back().local_seq;
 }
 
-Entry* MessageLog::find_local(std::string_view client_id) {
+log_entry* message_log::find_local(std::string_view client_id) {
   for (auto& e : outbox_) {
     if (e.client_id == client_id) return &e;
   }
   return nullptr;
 }
 
-void MessageLog::fail(std::string_view client_id, std::string reason) {
-  if (Entry* e = find_local(client_id)) {
-    e->delivery = Delivery::failed;
+void message_log::fail(std::string_view client_id, std::string reason) {
+  if (log_entry* e = find_local(client_id)) {
+    e->delivery = delivery_state::failed;
     e->error = std::move(reason);
     e->sent_at = -1;
     ++revision_;
   }
 }
 
-bool MessageLog::remove_local(std::string_view client_id) {
+bool message_log::remove_local(std::string_view client_id) {
   const auto it = std::find_if(outbox_.begin(), outbox_.end(),
-                               [&](const Entry& e) { return e.client_id == client_id; });
+                               [&](const log_entry& e) { return e.client_id == client_id; });
   if (it == outbox_.end()) return false;
   outbox_.erase(it);
   ++revision_;
   return true;
 }
 
-void MessageLog::clear() {
+void message_log::clear() {
   confirmed_.clear();
   outbox_.clear();
   ++revision_;
 }
 
-const std::vector<Row>& MessageLog::rows() const {
+const std::vector<log_row>& message_log::rows() const {
   if (rows_revision_ != revision_) rebuild_rows();
   return rows_;
 }
 
-void MessageLog::rebuild_rows() const {
+void message_log::rebuild_rows() const {
   rows_.clear();
   rows_.reserve(confirmed_.size() + outbox_.size() + 16);
-  const Entry* prev = nullptr;
-  const auto push = [&](const Entry& e, bool outbox, std::uint32_t index) {
+  const log_entry* prev = nullptr;
+  const auto push = [&](const log_entry& e, bool outbox, std::uint32_t index) {
     if (prev == nullptr || prev->day != e.day) {
-      Row day;
-      day.kind = Row::Kind::day;
+      log_row day;
+      day.kind = log_row::row_type::day;
       day.day_time = e.time;
       rows_.push_back(day);
     }
-    Row r;
+    log_row r;
     r.outbox = outbox;
     r.index = index;
-    r.group_first = prev == nullptr || rows_.back().kind == Row::Kind::day || !continues_group(*prev, e);
+    r.group_first = prev == nullptr || rows_.back().kind == log_row::row_type::day || !continues_group(*prev, e);
     if (!r.group_first) {
       rows_.back().group_last = false;
     }

@@ -5,7 +5,7 @@
 
 namespace chat::web {
 
-std::int64_t ReconnectBackoff::next_delay(double random01) {
+std::int64_t reconnect_backoff::next_delay(double random01) {
   std::int64_t cap = base_ms_;
   for (int i = 0; i < attempts_ && cap < max_ms_; ++i) cap *= 2;
   cap = std::min(cap, max_ms_);

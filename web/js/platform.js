@@ -260,7 +260,7 @@ mergeInto(LibraryManager.library, {
     }).catch(fail);
   },
 
-  // localStorage for the client's LocalStore (platform/browser_storage.cpp), keys
+  // localStorage for the client's local_store (platform/browser_storage.cpp), keys
   // prefixed "chatroom.". It throws where storage is disabled or full: then
   // nothing is kept.
   chatroom_storage_get__deps: ['$ChatroomDom'],
@@ -308,7 +308,7 @@ mergeInto(LibraryManager.library, {
       // The on-screen rectangle {x, y, width, height} (CSS pixels, viewport
       // coordinates) of a named widget, or null when it is not on screen.
       rect: function(name) { return json(_chatroom_rect_json, String(name)); },
-      // The names rect() knows this frame.
+      // The names rect() knows this draw.
       rects: function() { return json(_chatroom_rect_json, ''); },
     };
   },

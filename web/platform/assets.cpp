@@ -14,15 +14,15 @@ void chatroom_load_image(const char* url, int size, void* user);
 
 namespace {
 
-using BytesDone = std::function<void(std::vector<unsigned char>)>;
-using TextureDone = std::function<void(unsigned)>;
+using bytes_done = std::function<void(std::vector<unsigned char>)>;
+using texture_done = std::function<void(unsigned)>;
 
 }  // namespace
 
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void chatroom_on_bytes(void* user, unsigned char* data, int size) {
-  auto* done = static_cast<BytesDone*>(user);
+  auto* done = static_cast<bytes_done*>(user);
   std::vector<unsigned char> bytes;
   if (data != nullptr) bytes.assign(data, data + size);
   std::free(data);
@@ -31,7 +31,7 @@ EMSCRIPTEN_KEEPALIVE void chatroom_on_bytes(void* user, unsigned char* data, int
 }
 
 EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int size) {
-  auto* done = static_cast<TextureDone*>(user);
+  auto* done = static_cast<texture_done*>(user);
   GLuint tex = 0;
   if (rgba != nullptr && size > 0) {
     glGenTextures(1, &tex);
@@ -52,11 +52,11 @@ EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int
 namespace chat::web {
 
 void fetch_bytes(const std::string& url, std::function<void(std::vector<unsigned char>)> done) {
-  chatroom_fetch_bytes(url.c_str(), new BytesDone(std::move(done)));
+  chatroom_fetch_bytes(url.c_str(), new bytes_done(std::move(done)));
 }
 
 void load_texture(const std::string& url, int size, std::function<void(unsigned)> done) {
-  chatroom_load_image(url.c_str(), size, new TextureDone(std::move(done)));
+  chatroom_load_image(url.c_str(), size, new texture_done(std::move(done)));
 }
 
 }  // namespace chat::web

@@ -1,4 +1,4 @@
-// BrowserPlatform (see browser_platform.hpp) on emscripten/html5.h.
+// browser_platform (see browser_platform.hpp) on emscripten/html5.h.
 #include "platform/browser_platform.hpp"
 
 #include "platform/dom_layer.hpp"
@@ -22,7 +22,7 @@ void chatroom_install();
 namespace chat::web {
 namespace {
 
-BrowserPlatform* g_platform = nullptr;
+browser_platform* g_platform = nullptr;
 
 constexpr float tap_slop_px = 8.0f;
 constexpr double long_press_ms = 550.0;
@@ -91,7 +91,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void chatroom_on_network(int online) {
 
 namespace chat::web {
 
-bool BrowserPlatform::init() {
+bool browser_platform::init() {
   g_platform = this;
   EmscriptenWebGLContextAttributes attrs;
   emscripten_webgl_init_context_attributes(&attrs);
@@ -123,7 +123,7 @@ bool BrowserPlatform::init() {
   return true;
 }
 
-bool BrowserPlatform::poll_viewport() {
+bool browser_platform::poll_viewport() {
   float v[5] = {};
   chatroom_viewport(v);
   const float w = std::max(1.0f, v[0]), h = std::max(1.0f, v[1]), dpr = std::max(0.5f, v[2]);
@@ -140,31 +140,31 @@ bool BrowserPlatform::poll_viewport() {
   return true;
 }
 
-bool BrowserPlatform::page_visible() const {
+bool browser_platform::page_visible() const {
   EmscriptenVisibilityChangeEvent s;
   if (emscripten_get_visibility_status(&s) != EMSCRIPTEN_RESULT_SUCCESS) return true;
   return !s.hidden;
 }
 
-void BrowserPlatform::mouse_move(float x, float y) {
-  Event e;
+void browser_platform::mouse_move(float x, float y) {
+  input_event e;
   e.seq = note_input();
-  e.type = Event::Type::pos;
+  e.type = input_event::event_type::pos;
   e.x = x;
   e.y = y;
   // Consecutive moves collapse into the newest.
-  if (!queue_.empty() && queue_.back().type == Event::Type::pos) {
+  if (!queue_.empty() && queue_.back().type == input_event::event_type::pos) {
     queue_.back() = e;
   } else {
     queue_.push_back(e);
   }
 }
 
-bool BrowserPlatform::mouse_button(int button, bool down, float x, float y) {
+bool browser_platform::mouse_button(int button, bool down, float x, float y) {
   mouse_move(x, y);
-  Event e;
+  input_event e;
   e.seq = note_input();
-  e.type = Event::Type::button;
+  e.type = input_event::event_type::button;
   e.code = button;
   e.down = down;
   queue_.push_back(e);
@@ -172,29 +172,29 @@ bool BrowserPlatform::mouse_button(int button, bool down, float x, float y) {
   return down && dom_.keeps_focus_at(x, y);
 }
 
-void BrowserPlatform::wheel(float dy) {
-  note_input();  // taken by the next frame
+void browser_platform::wheel(float dy) {
+  note_input();  // taken by the next draw
   scroll_ += dy;
   momentum_ = 0;
 }
 
-void BrowserPlatform::click(int button, float x, float y) {
+void browser_platform::click(int button, float x, float y) {
   mouse_button(button, true, x, y);
   mouse_button(button, false, x, y);
   mouse_move(-FLT_MAX, -FLT_MAX);  // a finger leaves no hover behind
 }
 
-void BrowserPlatform::touch_start(long id, float x, float y) {
+void browser_platform::touch_start(long id, float x, float y) {
   note_input();
   if (touch_.id != -1) return;  // one finger drives; others are ignored
   const double now = emscripten_get_now();
   hover_after_momentum_ = false;
-  touch_ = Touch{id, x, y, x, y, now, now, false, false, 0};
+  touch_ = touch_state{id, x, y, x, y, now, now, false, false, 0};
   momentum_ = 0;
   mouse_move(x, y);
 }
 
-void BrowserPlatform::touch_move(long id, float x, float y) {
+void browser_platform::touch_move(long id, float x, float y) {
   note_input();
   if (id != touch_.id) return;
   const double now = emscripten_get_now();
@@ -211,7 +211,7 @@ void BrowserPlatform::touch_move(long id, float x, float y) {
   mouse_move(x, y);
 }
 
-void BrowserPlatform::touch_end(long id, bool cancelled) {
+void browser_platform::touch_end(long id, bool cancelled) {
   note_input();
   if (id != touch_.id) return;
   if (!cancelled && !touch_.dragging && !touch_.long_pressed) {
@@ -225,12 +225,12 @@ void BrowserPlatform::touch_end(long id, bool cancelled) {
   touch_.id = -1;
 }
 
-bool BrowserPlatform::key(int code, bool down, bool ctrl, bool shift, bool alt, bool super) {
+bool browser_platform::key(int code, bool down, bool ctrl, bool shift, bool alt, bool super) {
   const std::uint64_t seq = note_input();
   if (code <= 0 || code >= 512) return EM_FALSE;
-  Event e;
+  input_event e;
   e.seq = seq;
-  e.type = Event::Type::key;
+  e.type = input_event::event_type::key;
   e.code = code;
   e.down = down;
   e.ctrl = ctrl;
@@ -246,33 +246,33 @@ bool BrowserPlatform::key(int code, bool down, bool ctrl, bool shift, bool alt, 
   }
 }
 
-void BrowserPlatform::lost_focus() {
-  Event e;
+void browser_platform::lost_focus() {
+  input_event e;
   e.seq = note_input();
-  e.type = Event::Type::reset;
+  e.type = input_event::event_type::reset;
   queue_.push_back(e);
 }
 
-bool BrowserPlatform::busy() const {
+bool browser_platform::busy() const {
   return !queue_.empty() || touch_.id != -1 || momentum_ != 0 || scroll_ != 0 || hover_after_momentum_;
 }
 
-float BrowserPlatform::take_scroll() {
+float browser_platform::take_scroll() {
   const float s = scroll_;
   scroll_ = 0;
   took_scroll_ = s != 0;
   return s;
 }
 
-bool BrowserPlatform::scrolling() const {
+bool browser_platform::scrolling() const {
   return touch_.id != -1 || momentum_ != 0 || scroll_ != 0 || took_scroll_;
 }
 
-std::uint64_t BrowserPlatform::first_queued_input() const {
+std::uint64_t browser_platform::first_queued_input() const {
   return queue_.empty() ? UINT64_MAX : queue_.front().seq;
 }
 
-void BrowserPlatform::feed(ImGuiIO& io) {
+void browser_platform::feed(ImGuiIO& io) {
   const double now = emscripten_get_now();
   const double dt = last_feed_ > 0 ? std::min(100.0, now - last_feed_) : 16.0;
   last_feed_ = now;
@@ -290,19 +290,19 @@ void BrowserPlatform::feed(ImGuiIO& io) {
     mouse_move(-FLT_MAX, -FLT_MAX);
   }
   while (!queue_.empty()) {
-    const Event e = queue_.front();
+    const input_event e = queue_.front();
     queue_.pop_front();
-    if (e.type == Event::Type::pos) {
+    if (e.type == input_event::event_type::pos) {
       io.MousePos = ImVec2(e.x, e.y);
       continue;
     }
-    if (e.type == Event::Type::reset) {
+    if (e.type == input_event::event_type::reset) {
       for (bool& b : io.MouseDown) b = false;
       for (bool& k : io.KeysDown) k = false;
       io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
       continue;
     }
-    if (e.type == Event::Type::button) {
+    if (e.type == input_event::event_type::button) {
       io.MouseDown[e.code] = e.down;
     } else {
       io.KeysDown[e.code] = e.down;
@@ -311,11 +311,11 @@ void BrowserPlatform::feed(ImGuiIO& io) {
       io.KeyAlt = e.alt;
       io.KeySuper = e.super;
     }
-    break;  // one transition per frame; the rest waits for the next
+    break;  // one transition per draw; the rest waits for the next
   }
 }
 
-void BrowserPlatform::set_cursor(ImGuiMouseCursor cursor) {
+void browser_platform::set_cursor(ImGuiMouseCursor cursor) {
   if (cursor == cursor_) return;
   cursor_ = cursor;
   const char* name = "default";
@@ -331,8 +331,8 @@ void BrowserPlatform::set_cursor(ImGuiMouseCursor cursor) {
   chatroom_set_cursor(name);
 }
 
-void BrowserPlatform::set_title(const std::string& title) { chatroom_set_title(title.c_str()); }
+void browser_platform::set_title(const std::string& title) { chatroom_set_title(title.c_str()); }
 
-void BrowserPlatform::copy_text(const std::string& text) { chatroom_copy_text(text.c_str()); }
+void browser_platform::copy_text(const std::string& text) { chatroom_copy_text(text.c_str()); }
 
 }  // namespace chat::web

@@ -1,7 +1,7 @@
 // The platform layer of the app on emscripten/html5.h (instead of GLFW): the
 // WebGL2 context, the canvas following the window and devicePixelRatio, mouse,
 // wheel, touch (tap, drag-scroll with momentum, long press) and keys queued
-// into ImGui one transition per frame, the cursor, title, clipboard, page
+// into ImGui one transition per draw, the cursor, title, clipboard, page
 // visibility and network state.
 #pragma once
 
@@ -14,11 +14,11 @@
 
 namespace chat::web {
 
-class DomLayer;
+class dom_layer;
 
-class BrowserPlatform {
+class browser_platform {
  public:
-  explicit BrowserPlatform(DomLayer& dom) : dom_(dom) {}
+  explicit browser_platform(dom_layer& dom) : dom_(dom) {}
 
   /** Creates the WebGL2 context on #canvas and listens to the page's events. */
   bool init();
@@ -32,15 +32,15 @@ class BrowserPlatform {
   int framebuffer_height() const { return fb_h_; }
 
   /** Advances gestures and feeds queued input to ImGui: at most one button or
-   *  key transition per frame, so a fast click is never lost. */
+   *  key transition per draw, so a fast click is never lost. */
   void feed(ImGuiIO& io);
   /** Input is waiting, or a gesture or momentum scroll is running. */
   bool busy() const;
   /** Pixels to scroll the content under the pointer (wheel, touch drag, momentum). */
   float take_scroll();
-  /** A finger is down, the list glides, or the last frame scrolled (its effect shows in the next). */
+  /** A finger is down, the list glides, or the last draw scrolled (its effect shows in the next). */
   bool scrolling() const;
-  /** The number (platform/input_seq.hpp) of the oldest input still queued for a later frame,
+  /** The number (platform/input_seq.hpp) of the oldest input still queued for a later draw,
    *  or UINT64_MAX when every input received has been fed. */
   std::uint64_t first_queued_input() const;
 
@@ -65,15 +65,15 @@ class BrowserPlatform {
   float top() const { return top_; }
 
  private:
-  struct Event {
-    enum class Type { pos, button, key, reset } type = Type::pos;
+  struct input_event {
+    enum class event_type { pos, button, key, reset } type = event_type::pos;
     std::uint64_t seq = 0;  // its number in the input sequence
     float x = 0, y = 0;
     int code = 0;  // button or key
     bool down = false;
     bool ctrl = false, shift = false, alt = false, super = false;
   };
-  struct Touch {
+  struct touch_state {
     long id = -1;
     float x0 = 0, y0 = 0, x = 0, y = 0;
     double t0 = 0, t = 0;
@@ -83,9 +83,9 @@ class BrowserPlatform {
   };
   void click(int button, float x, float y);
 
-  DomLayer& dom_;
-  std::deque<Event> queue_;
-  Touch touch_;
+  dom_layer& dom_;
+  std::deque<input_event> queue_;
+  touch_state touch_;
   float momentum_ = 0;
   bool hover_after_momentum_ = false;  // the finger's position stays hovered while the list glides
   double last_feed_ = 0;

@@ -1,4 +1,4 @@
-// BrowserStorage (see browser_storage.hpp) over js/platform.js.
+// browser_storage (see browser_storage.hpp) over js/platform.js.
 #include "platform/browser_storage.hpp"
 
 #include <cstdlib>
@@ -12,7 +12,7 @@ void chatroom_storage_remove(const char* key);
 
 namespace chat::web {
 
-std::optional<std::string> BrowserStorage::get(const std::string& key) const {
+std::optional<std::string> browser_storage::get(const std::string& key) const {
   char* value = chatroom_storage_get(key.c_str());
   if (value == nullptr) return std::nullopt;
   std::string out(value);
@@ -20,10 +20,10 @@ std::optional<std::string> BrowserStorage::get(const std::string& key) const {
   return out;
 }
 
-void BrowserStorage::set(const std::string& key, const std::string& value) {
+void browser_storage::set(const std::string& key, const std::string& value) {
   chatroom_storage_set(key.c_str(), value.c_str());
 }
 
-void BrowserStorage::remove(const std::string& key) { chatroom_storage_remove(key.c_str()); }
+void browser_storage::remove(const std::string& key) { chatroom_storage_remove(key.c_str()); }
 
 }  // namespace chat::web

@@ -1,7 +1,7 @@
 // The DOM layer over the canvas: real text fields where ImGui draws a text
 // box (paste, IME, accents, password managers, phone keyboards all work), and
 // invisible focusable buttons where ImGui draws a button (Tab order, Enter and
-// Space, screen-reader labels). The UI declares them every frame with their
+// Space, screen-reader labels). The UI declares them every draw with their
 // on-screen rectangle; the layer keeps the DOM in step and reports the typing.
 // It also keeps the rectangles of every named widget for the test hook.
 #pragma once
@@ -14,20 +14,20 @@
 namespace chat::web {
 
 /** A rectangle in CSS pixels, viewport coordinates. */
-struct Rect {
+struct screen_rect {
   float x = 0, y = 0, w = 0, h = 0;
   bool contains(float px, float py) const { return px >= x && py >= y && px < x + w && py < y + h; }
-  bool overlaps(const Rect& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
-  friend bool operator==(const Rect&, const Rect&) = default;
+  bool overlaps(const screen_rect& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
+  friend bool operator==(const screen_rect&, const screen_rect&) = default;
 };
 
-enum class FieldKind { text, password, textarea, button };
+enum class field_kind { text, password, textarea, button };
 
-/** One DOM element the UI wants this frame. */
-struct FieldSpec {
+/** One DOM element the UI wants this draw. */
+struct field_spec {
   std::string name;
-  FieldKind kind = FieldKind::text;
-  Rect rect;
+  field_kind kind = field_kind::text;
+  screen_rect rect;
   std::string label;        ///< accessible name
   std::string placeholder;
   std::string autocomplete; ///< "username", "current-password", "off"
@@ -39,18 +39,18 @@ struct FieldSpec {
   bool autofocus = false;      ///< focus it when it first appears
 };
 
-class DomLayer {
+class dom_layer {
  public:
-  /** Forgets last frame's rectangles; declare this frame's widgets after. */
-  void begin_frame();
-  /** Declares a DOM-backed widget (and its rectangle) for this frame. */
-  void field(FieldSpec spec);
+  /** Forgets last draw's rectangles; declare this draw's widgets after. */
+  void begin_draw();
+  /** Declares a DOM-backed widget (and its rectangle) for this draw. */
+  void field(field_spec spec);
   /** Records the rectangle of a widget drawn by ImGui alone (for the test hook). */
-  void rect(const std::string& name, const Rect& r);
-  /** Widgets under this rectangle (a popup) are hidden this frame. */
-  void occlude(const Rect& r) { occluders_.push_back(r); }
-  /** Brings the DOM in step with this frame's declarations. */
-  void end_frame();
+  void rect(const std::string& name, const screen_rect& r);
+  /** Widgets under this rectangle (a popup) are hidden this draw. */
+  void occlude(const screen_rect& r) { occluders_.push_back(r); }
+  /** Brings the DOM in step with this draw's declarations. */
+  void end_draw();
 
   const std::string& value(const std::string& name) const;
   /** Replaces a field's text (and the DOM's). */
@@ -66,10 +66,10 @@ class DomLayer {
   /** The text's content height in CSS pixels as the browser wrapped it (textareas). */
   float content_height(const std::string& name) const;
 
-  const std::map<std::string, Rect>& rects() const { return rects_; }
+  const std::map<std::string, screen_rect>& rects() const { return rects_; }
   /** Rectangles whose pointer presses must not take focus away from a field (send). */
   bool keeps_focus_at(float x, float y) const;
-  void keep_focus(const Rect& r) { keep_focus_.push_back(r); }
+  void keep_focus(const screen_rect& r) { keep_focus_.push_back(r); }
 
   // From js/platform.js, through the exported C functions. Each (but on_height)
   // is an input event (platform/input_seq.hpp).
@@ -79,14 +79,14 @@ class DomLayer {
   void on_focus(const std::string& name, bool focused);
   void on_height(const std::string& name, float h) { heights_[name] = h; }
 
-  /** Something happened in the DOM since the last frame (the UI should redraw). */
+  /** Something happened in the DOM since the last draw (the UI should redraw). */
   bool take_activity();
 
  private:
-  std::vector<FieldSpec> specs_;
-  std::vector<Rect> occluders_;
-  std::vector<Rect> keep_focus_;
-  std::map<std::string, Rect> rects_;
+  std::vector<field_spec> specs_;
+  std::vector<screen_rect> occluders_;
+  std::vector<screen_rect> keep_focus_;
+  std::map<std::string, screen_rect> rects_;
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> submits_, activations_;
   std::map<std::string, float> heights_;
@@ -96,6 +96,6 @@ class DomLayer {
 };
 
 /** The one DOM layer of the page (the exported callbacks reach it). */
-DomLayer& dom_layer();
+dom_layer& page_dom();
 
 }  // namespace chat::web

@@ -1,6 +1,6 @@
 // Every input event the page hands the app (mouse, wheel, touch, keys, and in
 // the DOM layer typing, Enter, button activation, focus) takes the next number
-// of one counter. The frame loop records up to which number a drawn frame has
+// of one counter. The draw loop records up to which number a draw has
 // consumed them; the test hook reports both (state().input_seq / input_done),
 // so a test can wait until what it typed or clicked has been handled.
 #pragma once

@@ -12,33 +12,33 @@
 namespace chat::web::ui {
 namespace {
 
-const App* g_app = nullptr;
+const app* g_app = nullptr;
 
-const char* page_name(Page p) {
+const char* page_name(page_kind p) {
   switch (p) {
-    case Page::starting: return "starting";
-    case Page::login: return "login";
-    case Page::chat: return "chat";
-    case Page::logging_out: return "logging_out";
+    case page_kind::starting: return "starting";
+    case page_kind::login: return "login";
+    case page_kind::chat: return "chat";
+    case page_kind::logging_out: return "logging_out";
   }
   return "";
 }
 
-const char* connection_name(Connection c) {
+const char* connection_name(connection_state c) {
   switch (c) {
-    case Connection::offline: return "offline";
-    case Connection::connecting: return "connecting";
-    case Connection::live: return "live";
-    case Connection::waiting: return "reconnecting";
+    case connection_state::offline: return "offline";
+    case connection_state::connecting: return "connecting";
+    case connection_state::live: return "live";
+    case connection_state::waiting: return "reconnecting";
   }
   return "";
 }
 
-const char* delivery_name(Delivery d) {
+const char* delivery_name(delivery_state d) {
   switch (d) {
-    case Delivery::sent: return "sent";
-    case Delivery::pending: return "pending";
-    case Delivery::failed: return "failed";
+    case delivery_state::sent: return "sent";
+    case delivery_state::pending: return "pending";
+    case delivery_state::failed: return "failed";
   }
   return "";
 }
@@ -47,22 +47,22 @@ std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 
 }  // namespace
 
-App::App(ChatClient& client, ChatSession& session, DomLayer& dom, BrowserPlatform& platform)
-    : client_(client), session_(session), dom_(dom), platform_(platform) {
+app::app(chat_client& client, client_driver& driver, dom_layer& dom, browser_platform& platform)
+    : client_(client), driver_(driver), dom_(dom), platform_(platform) {
   g_app = this;
 }
 
-App::~App() {
+app::~app() {
   if (g_app == this) g_app = nullptr;
 }
 
-double App::frame(std::int64_t now, float scroll_px) {
+double app::draw(std::int64_t now, float scroll_px) {
   last_now_ = now;
   const ImGuiIO& io = ImGui::GetIO();
-  dom_.begin_frame();
-  Intents in;
-  Frame f{client_, dom_, platform_, avatars_, fonts_, now, in, scroll_px, {}, -1.0};
-  const Rect screen{0, 0, io.DisplaySize.x, io.DisplaySize.y};
+  dom_.begin_draw();
+  intent_set in;
+  draw_context f{client_, dom_, platform_, avatars_, fonts_, now, in, scroll_px, {}, -1.0};
+  const screen_rect screen{0, 0, io.DisplaySize.x, io.DisplaySize.y};
 
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -70,32 +70,32 @@ double App::frame(std::int64_t now, float scroll_px) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   switch (client_.page()) {
-    case Page::starting: draw_starting(f, screen); break;
-    case Page::login: login_.draw(f, screen); break;
-    case Page::chat: chat_.draw(f, screen); break;
-    case Page::logging_out: draw_logging_out(f, screen); break;
+    case page_kind::starting: draw_starting(f, screen); break;
+    case page_kind::login: login_.draw(f, screen); break;
+    case page_kind::chat: chat_.draw(f, screen); break;
+    case page_kind::logging_out: draw_logging_out(f, screen); break;
   }
   ImGui::End();
-  dom_.end_frame();
+  dom_.end_draw();
   apply(in);
   return f.redraw_in_ms;
 }
 
-void App::apply(Intents& in) {
+void app::apply(intent_set& in) {
   if (in.login) {
-    session_.apply([&](ChatClient& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
+    driver_.apply([&](chat_client& c, std::int64_t now) { c.submit_login(in.login->first, in.login->second, now); });
     std::fill(in.login->second.begin(), in.login->second.end(), '\0');  // the password is not kept
   }
   if (in.at_bottom) client_.set_at_bottom(*in.at_bottom);  // no commands follow, and no redraw
-  if (in.send) session_.apply([&](ChatClient& c, std::int64_t now) { c.send_message(*in.send, now); });
-  for (const auto& id : in.retry) session_.apply([&](ChatClient& c, std::int64_t now) { c.retry(id, now); });
-  for (const auto& id : in.discard) session_.apply([&](ChatClient& c, std::int64_t) { c.discard(id); });
-  if (in.load_older) session_.apply([](ChatClient& c, std::int64_t now) { c.load_older(now); });
-  if (in.reconnect) session_.apply([](ChatClient& c, std::int64_t now) { c.reconnect_now(now); });
-  if (in.logout) session_.apply([](ChatClient& c, std::int64_t now) { c.logout(now); });
+  if (in.send) driver_.apply([&](chat_client& c, std::int64_t now) { c.send_message(*in.send, now); });
+  for (const auto& id : in.retry) driver_.apply([&](chat_client& c, std::int64_t now) { c.retry(id, now); });
+  for (const auto& id : in.discard) driver_.apply([&](chat_client& c, std::int64_t) { c.discard(id); });
+  if (in.load_older) driver_.apply([](chat_client& c, std::int64_t now) { c.load_older(now); });
+  if (in.reconnect) driver_.apply([](chat_client& c, std::int64_t now) { c.reconnect_now(now); });
+  if (in.logout) driver_.apply([](chat_client& c, std::int64_t now) { c.logout(now); });
 }
 
-std::string App::state_json() const {
+std::string app::state_json() const {
   using nlohmann::json;
   const std::int64_t now = last_now_;
   json j;
@@ -105,7 +105,7 @@ std::string App::state_json() const {
                 {"busy", client_.login_busy()},
                 {"blocked_s", client_.login_blocked_s(now)},
                 {"username", dom_.value("login.username")}};
-  if (client_.page() == Page::chat) {
+  if (client_.page() == page_kind::chat) {
     const user_profile& me = client_.me();
     j["me"] = {{"username", me.username}, {"name", client_.display_name(me.username)}, {"picurl", me.picurl}};
   } else {
@@ -118,10 +118,10 @@ std::string App::state_json() const {
   j["online_open"] = chat_.online_open();
 
   json messages = json::array();
-  const MessageLog& log = client_.log();
-  for (const Row& r : log.rows()) {
-    if (r.kind != Row::Kind::message) continue;
-    const Entry& e = log.entry(r);
+  const message_log& log = client_.log();
+  for (const log_row& r : log.rows()) {
+    if (r.kind != log_row::row_type::message) continue;
+    const log_entry& e = log.entry(r);
     messages.push_back({{"id", e.id},
                         {"client_id", e.client_id},
                         {"username", e.username},
@@ -137,7 +137,7 @@ std::string App::state_json() const {
   }
   j["messages"] = std::move(messages);
   j["visible"] = chat_.list().visible_keys();
-  const ComposerState cs = composer_state(dom_.value("composer.text"));
+  const composer_info cs = composer_state(dom_.value("composer.text"));
   j["composer"] = {{"text", dom_.value("composer.text")},
                    {"chars", cs.chars},
                    {"can_send", cs.can_send},
@@ -153,13 +153,14 @@ std::string App::state_json() const {
   j["toast"] = chat_.toast();
   j["focused"] = dom_.focused_name();
   // Progress, for tests that must know their input was handled before asserting what did not happen.
-  j["frame"] = frames_;
+  // "frame" is the test hook's field name (its contract with the tests): the draws made so far.
+  j["frame"] = draws_;
   j["input_seq"] = input_seq();
   j["input_done"] = input_done_;
   return dump(j);
 }
 
-std::string App::rect_json(const std::string& name) const {
+std::string app::rect_json(const std::string& name) const {
   const auto& rects = dom_.rects();
   if (name.empty()) {
     nlohmann::json names = nlohmann::json::array();
@@ -168,7 +169,7 @@ std::string App::rect_json(const std::string& name) const {
   }
   const auto it = rects.find(name);
   if (it == rects.end()) return "null";
-  const Rect& r = it->second;
+  const screen_rect& r = it->second;
   return dump({{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}});
 }
 

@@ -1,8 +1,8 @@
-// The app's UI: picks the page, draws it from ChatClient, applies the intents
+// The app's UI: picks the page, draws it from chat_client, applies the intents
 // it returns, and answers the test hook (window.chatroom.state() / rect()).
 #pragma once
 
-#include "client/chat_session.hpp"
+#include "client/client_driver.hpp"
 #include "ui/chat_view.hpp"
 #include "ui/login_view.hpp"
 #include "ui/widgets.hpp"
@@ -12,23 +12,23 @@
 
 namespace chat::web::ui {
 
-class App {
+class app {
  public:
-  App(ChatClient& client, ChatSession& session, DomLayer& dom, BrowserPlatform& platform);
-  ~App();
-  App(const App&) = delete;
-  App& operator=(const App&) = delete;
+  app(chat_client& client, client_driver& driver, dom_layer& dom, browser_platform& platform);
+  ~app();
+  app(const app&) = delete;
+  app& operator=(const app&) = delete;
 
-  void set_fonts(const Fonts& fonts) { fonts_ = fonts; }
+  void set_fonts(const font_set& fonts) { fonts_ = fonts; }
 
-  /** Builds this frame's UI (between ImGui::NewFrame and Render) and applies
-   *  what the user asked for. Returns the ms until another frame is needed
+  /** Builds this draw's UI (between ImGui::NewFrame and Render) and applies
+   *  what the user asked for. Returns the ms until another draw is needed
    *  when nothing else happens (-1: none). */
-  double frame(std::int64_t now, float scroll_px);
+  double draw(std::int64_t now, float scroll_px);
 
-  /** The frame loop drew frame number `frame`; input up to `input_done` is handled (test hook). */
-  void drawn(std::uint64_t frame, std::uint64_t input_done) {
-    frames_ = frame;
+  /** The draw loop made draw number `count`; input up to `input_done` is handled (test hook). */
+  void drawn(std::uint64_t count, std::uint64_t input_done) {
+    draws_ = count;
     input_done_ = input_done;
   }
 
@@ -41,18 +41,18 @@ class App {
   std::string rect_json(const std::string& name) const;
 
  private:
-  void apply(Intents& in);
+  void apply(intent_set& in);
 
-  ChatClient& client_;
-  ChatSession& session_;
-  DomLayer& dom_;
-  BrowserPlatform& platform_;
-  Fonts fonts_;
-  Avatars avatars_;
-  LoginView login_;
-  ChatView chat_;
+  chat_client& client_;
+  client_driver& driver_;
+  dom_layer& dom_;
+  browser_platform& platform_;
+  font_set fonts_;
+  avatar_cache avatars_;
+  login_view login_;
+  chat_view chat_;
   std::int64_t last_now_ = 0;
-  std::uint64_t frames_ = 0;
+  std::uint64_t draws_ = 0;
   std::uint64_t input_done_ = 0;
 };
 

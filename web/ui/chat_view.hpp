@@ -14,35 +14,35 @@
 namespace chat::web::ui {
 
 /** The composer's text as the rules see it. */
-struct ComposerState {
+struct composer_info {
   std::size_t chars = 0;  ///< code points after trimming
   bool can_send = false;
   std::string warning;    ///< shown near the 4000-character limit
 };
 
-ComposerState composer_state(const std::string& text);
+composer_info composer_state(const std::string& text);
 
-class ChatView {
+class chat_view {
  public:
-  void draw(Frame& f, const Rect& screen);
+  void draw(draw_context& f, const screen_rect& screen);
 
-  const MessageList& list() const { return list_; }
+  const message_list& list() const { return list_; }
   bool online_open() const { return online_open_; }
   const std::string& toast() const { return toast_; }
 
  private:
-  void top_bar(Frame& f, const Rect& bar);
-  float banner(Frame& f, float y, float width);
-  struct FooterGeometry {
-    ComposerState composer;
+  void top_bar(draw_context& f, const screen_rect& bar);
+  float banner(draw_context& f, float y, float width);
+  struct footer_layout {
+    composer_info composer;
     float box_h = 0, warn_h = 0, height = 0;
   };
-  static FooterGeometry footer_geometry(const Frame& f);
-  void footer(Frame& f, const Rect& screen, const FooterGeometry& g);
-  void online_popup(Frame& f, const Rect& list_area);
-  void overlays(Frame& f, const Rect& list_area);
+  static footer_layout footer_geometry(const draw_context& f);
+  void footer(draw_context& f, const screen_rect& screen, const footer_layout& g);
+  void online_popup(draw_context& f, const screen_rect& list_area);
+  void overlays(draw_context& f, const screen_rect& list_area);
 
-  MessageList list_;
+  message_list list_;
   bool online_open_ = false;
   bool open_online_ = false;
   std::string toast_;

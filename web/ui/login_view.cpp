@@ -10,14 +10,14 @@ constexpr const char* user_field = "login.username";
 constexpr const char* password_field = "login.password";
 
 /** A labelled text box: ImGui draws the label and the box, a DOM <input> takes the typing. */
-Rect labelled_field(Frame& f, ImDrawList* dl, float x, float& y, float w, const char* label, FieldSpec spec) {
+screen_rect labelled_field(draw_context& f, ImDrawList* dl, float x, float& y, float w, const char* label, field_spec spec) {
   text(dl, f.fonts.small_bold, ImVec2(x, y), color::text, label);
   y += px(f.fonts.small_bold) + 7;
-  const Rect box{x, y, w, 44};
+  const screen_rect box{x, y, w, 44};
   const bool focused = f.dom.focused(spec.name);
   dl->AddRectFilled(vmin(box), vmax(box), color::field, 6);
   dl->AddRect(vmin(box), vmax(box), focused ? color::field_focus : color::field_border, 6, 0, focused ? 1.5f : 1.0f);
-  spec.rect = Rect{box.x + 1, box.y + 1, box.w - 2, box.h - 2};
+  spec.rect = screen_rect{box.x + 1, box.y + 1, box.w - 2, box.h - 2};
   spec.font_px = size::body;
   spec.line_px = 20;
   spec.pad_x = 12;
@@ -30,16 +30,16 @@ Rect labelled_field(Frame& f, ImDrawList* dl, float x, float& y, float w, const 
 
 }  // namespace
 
-void brand_bar(Frame& f, const Rect& bar) {
+void brand_bar(draw_context& f, const screen_rect& bar) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(vmin(bar), vmax(bar), color::brand);
   text(dl, f.fonts.title, ImVec2(bar.x + 16, bar.y + (bar.h - px(f.fonts.title)) * 0.5f - 1), color::on_brand, "Chat Room");
 }
 
-void LoginView::draw(Frame& f, const Rect& screen) {
+void login_view::draw(draw_context& f, const screen_rect& screen) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(vmin(screen), vmax(screen), color::page);
-  brand_bar(f, Rect{screen.x, screen.y, screen.w, size::top_bar});
+  brand_bar(f, screen_rect{screen.x, screen.y, screen.w, size::top_bar});
 
   const std::string& error = f.client.login_error();
   const float w = std::min(380.0f, screen.w - 32);
@@ -48,7 +48,7 @@ void LoginView::draw(Frame& f, const Rect& screen) {
   const float card_h = 24 + px(f.fonts.heading) + 8 + px(f.fonts.small) + 24 + 2 * (px(f.fonts.small_bold) + 7 + 44 + 16) +
                        error_h + 44 + 24;
   const float avail = screen.h - size::top_bar;
-  const Rect card{screen.x + (screen.w - w) * 0.5f, screen.y + size::top_bar + std::max(20.0f, (avail - card_h) * 0.42f), w, card_h};
+  const screen_rect card{screen.x + (screen.w - w) * 0.5f, screen.y + size::top_bar + std::max(20.0f, (avail - card_h) * 0.42f), w, card_h};
   dl->AddRectFilled(ImVec2(card.x, card.y + 2), ImVec2(card.x + w, card.y + card_h + 2), color::rgb(0x000000, 14), 12);
   dl->AddRectFilled(vmin(card), vmax(card), color::card, 12);
   dl->AddRect(vmin(card), vmax(card), color::card_border, 12);
@@ -61,18 +61,18 @@ void LoginView::draw(Frame& f, const Rect& screen) {
   y += px(f.fonts.small) + 24;
 
   const bool busy = f.client.login_busy();
-  FieldSpec user;
+  field_spec user;
   user.name = user_field;
-  user.kind = FieldKind::text;
+  user.kind = field_kind::text;
   user.label = "Username";
   user.placeholder = "Username";
   user.autocomplete = "username";
   user.autofocus = true;
   user.max_length = 64;
   labelled_field(f, dl, x, y, inner, "Username", std::move(user));
-  FieldSpec pass;
+  field_spec pass;
   pass.name = password_field;
-  pass.kind = FieldKind::password;
+  pass.kind = field_kind::password;
   pass.label = "Password";
   pass.placeholder = "Password";
   pass.autocomplete = "current-password";
@@ -81,7 +81,7 @@ void LoginView::draw(Frame& f, const Rect& screen) {
 
   if (!error.empty()) {
     const ImVec2 es = text_size(f.fonts.small, error, inner - 34);
-    const Rect box{x, y, inner, es.y + 20};
+    const screen_rect box{x, y, inner, es.y + 20};
     dl->AddRectFilled(vmin(box), vmax(box), color::error_bg, 6);
     icon_alert(dl, ImVec2(box.x + 16, box.y + 10 + px(f.fonts.small) * 0.55f), 14, color::error);
     text(dl, f.fonts.small, ImVec2(box.x + 30, box.y + 10), color::error, error, inner - 34);
@@ -90,8 +90,8 @@ void LoginView::draw(Frame& f, const Rect& screen) {
   }
 
   const int blocked = f.client.login_blocked_s(f.now);
-  const Rect submit{x, y, inner, 44};
-  const Pressed p = button(f, "login.submit", submit, "Log in", !busy && blocked == 0, Look::brand, 6);
+  const screen_rect submit{x, y, inner, 44};
+  const press_result p = button(f, "login.submit", submit, "Log in", !busy && blocked == 0, button_look::brand, 6);
   std::string label = busy ? "Logging in…" : blocked > 0 ? "Try again in " + std::to_string(blocked) + " s" : "Log in";
   const ImVec2 ls = text_size(f.fonts.body_bold, label);
   float lx = submit.x + (submit.w - ls.x) * 0.5f;
@@ -120,10 +120,10 @@ void LoginView::draw(Frame& f, const Rect& screen) {
 namespace {
 
 /** The coral bar, a spinner and one line of text in the middle of the page. */
-void draw_waiting(Frame& f, const Rect& screen, const std::string& label) {
+void draw_waiting(draw_context& f, const screen_rect& screen, const std::string& label) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(vmin(screen), vmax(screen), color::page);
-  brand_bar(f, Rect{screen.x, screen.y, screen.w, size::top_bar});
+  brand_bar(f, screen_rect{screen.x, screen.y, screen.w, size::top_bar});
   const float wrap = std::min(360.0f, screen.w - 32);
   const ImVec2 ts = text_size(f.fonts.body, label, wrap);
   const float cy = screen.y + screen.h * 0.45f;
@@ -134,13 +134,13 @@ void draw_waiting(Frame& f, const Rect& screen, const std::string& label) {
 
 }  // namespace
 
-void draw_starting(Frame& f, const Rect& screen) {
+void draw_starting(draw_context& f, const screen_rect& screen) {
   const auto retry = f.client.starting_retry_at();
   draw_waiting(f, screen, retry ? "The server cannot be reached. Retrying in " +
                                       std::to_string(std::max<std::int64_t>(0, (*retry - f.now + 999) / 1000)) + " s."
                                 : "Connecting to the chat room…");
 }
 
-void draw_logging_out(Frame& f, const Rect& screen) { draw_waiting(f, screen, "Logging out…"); }
+void draw_logging_out(draw_context& f, const screen_rect& screen) { draw_waiting(f, screen, "Logging out…"); }
 
 }  // namespace chat::web::ui

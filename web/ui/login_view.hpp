@@ -8,21 +8,21 @@
 
 namespace chat::web::ui {
 
-class LoginView {
+class login_view {
  public:
-  void draw(Frame& f, const Rect& screen);
+  void draw(draw_context& f, const screen_rect& screen);
 
  private:
   bool was_busy_ = false;
 };
 
 /** The page shown while /api/me decides between login and the chat room. */
-void draw_starting(Frame& f, const Rect& screen);
+void draw_starting(draw_context& f, const screen_rect& screen);
 
 /** The page shown while POST /api/logout is on its way. */
-void draw_logging_out(Frame& f, const Rect& screen);
+void draw_logging_out(draw_context& f, const screen_rect& screen);
 
 /** The coral bar with the title, as every page has it. */
-void brand_bar(Frame& f, const Rect& bar);
+void brand_bar(draw_context& f, const screen_rect& bar);
 
 }  // namespace chat::web::ui

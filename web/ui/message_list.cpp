@@ -25,7 +25,7 @@ constexpr const char* waiting_text = "Waiting for connection";
 constexpr const char* sending_text = "Sending…";
 constexpr const char* failed_text = "Not sent";
 
-bool is_own(const Frame& f, const Entry& e) {
+bool is_own(const draw_context& f, const log_entry& e) {
   return !f.client.me().username.empty() && e.username == f.client.me().username;
 }
 
@@ -34,36 +34,36 @@ ImU32 fade(ImU32 c, float a) {
   return (c & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
 }
 
-std::string widget_name(const Entry& e) {
+std::string widget_name(const log_entry& e) {
   return e.id > 0 ? "message." + std::to_string(e.id) : "message." + e.client_id;
 }
 
 }  // namespace
 
-std::string MessageList::meta_text(Frame& f, const Entry& e, bool first) const {
+std::string message_list::meta_text(draw_context& f, const log_entry& e, bool first) const {
   return first ? "by " + f.client.display_name(e.username) + " at " + e.time_label : e.time_label;
 }
 
-float MessageList::row_height(Frame& f, const Row& r, float& card_w) const {
+float message_list::row_height(draw_context& f, const log_row& r, float& card_w) const {
   card_w = 0;
-  if (r.kind == Row::Kind::day) return day_h;
-  const Entry& e = f.client.log().entry(r);
-  Measure& m = measures_[e.key()];
+  if (r.kind == log_row::row_type::day) return day_h;
+  const log_entry& e = f.client.log().entry(r);
+  measured_size& m = measures_[e.key()];
   if (m.wrap != geo_.wrap) {
     const ImVec2 s = text_size(f.fonts.body, e.text, geo_.wrap);
-    m = Measure{geo_.wrap, s.x, s.y};
+    m = measured_size{geo_.wrap, s.x, s.y};
   }
   float meta_w = 0;
   float extra = 0;
   const float line = px(f.fonts.small) + 2;
   switch (e.delivery) {
-    case Delivery::sent:
+    case delivery_state::sent:
       meta_w = r.group_first ? text_size(f.fonts.small, "by  at ").x + text_size(f.fonts.small_bold, f.client.display_name(e.username)).x +
                                    text_size(f.fonts.small, e.time_label).x
                              : text_size(f.fonts.small, e.time_label).x;
       break;
-    case Delivery::pending: meta_w = icon_w + text_size(f.fonts.small, waiting_text).x; break;
-    case Delivery::failed: {
+    case delivery_state::pending: meta_w = icon_w + text_size(f.fonts.small, waiting_text).x; break;
+    case delivery_state::failed: {
       meta_w = icon_w + text_size(f.fonts.small_bold, failed_text).x;
       const ImVec2 reason = text_size(f.fonts.small, e.error, geo_.wrap);
       meta_w = std::max(meta_w, reason.x);
@@ -77,7 +77,7 @@ float MessageList::row_height(Frame& f, const Row& r, float& card_w) const {
   return h + (r.group_last ? group_space : inner_space);
 }
 
-void MessageList::relayout(Frame& f, float width) {
+void message_list::relayout(draw_context& f, float width) {
   geo_.width = width;
   geo_.column = std::min(width, max_column);
   geo_.card_max = std::min(560.0f, std::floor((geo_.column - 2 * pad - av - gap) * 0.86f));
@@ -94,29 +94,29 @@ void MessageList::relayout(Frame& f, float width) {
   layout_revision_ = f.client.log().revision();
   layout_font_ = f.fonts.body;
   layout_names_ = f.client.employees_loaded();
-  layout_live_ = f.client.connection() == Connection::live;
+  layout_live_ = f.client.connection() == connection_state::live;
 }
 
-void MessageList::draw(Frame& f, const Rect& area) {
+void message_list::draw(draw_context& f, const screen_rect& area) {
   const auto& log = f.client.log();
   const auto& rows = log.rows();
   const float width = area.w - ImGui::GetStyle().ScrollbarSize;
-  const bool live = f.client.connection() == Connection::live;
+  const bool live = f.client.connection() == connection_state::live;
   const bool changed = log.revision() != layout_revision_ || width != geo_.width || layout_font_ != f.fonts.body ||
                        layout_names_ != f.client.employees_loaded() || layout_live_ != live;
   if (changed) relayout(f, width);
   const float total = header_h_ + tops_.back();
 
-  // The scroll position for this frame is decided before the list begins, with
+  // The scroll position for this draw is decided before the list begins, with
   // its content height known, so a jump to the bottom or a page arriving above
-  // shows in the same frame: stick to the bottom when the user was there (or
+  // shows in the same draw: stick to the bottom when the user was there (or
   // asked to go there); otherwise keep the message at the top of the view in place.
   if (stick_ || (changed && at_bottom_)) {
     ImGui::SetNextWindowScroll(ImVec2(-1.0f, std::max(0.0f, total - area.h)));
     stick_ = false;
   } else if (changed && anchor_key_ != 0) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (rows[i].kind == Row::Kind::message && log.entry(rows[i]).key() == anchor_key_) {
+      if (rows[i].kind == log_row::row_type::message && log.entry(rows[i]).key() == anchor_key_) {
         const float desired = header_h_ + tops_[i] - anchor_offset_;
         if (std::fabs(desired - scroll_y_) > 0.5f) ImGui::SetNextWindowScroll(ImVec2(-1.0f, desired));
         break;
@@ -176,7 +176,7 @@ void MessageList::draw(Frame& f, const Rect& area) {
       for (i = std::max(i, next); i < rows.size() && header_h_ + tops_[i] < y1; ++i) {
         draw_row(f, dl, i, origin);
         const float top = origin.y + header_h_ + tops_[i], bottom = origin.y + header_h_ + tops_[i + 1];
-        if (rows[i].kind == Row::Kind::message && bottom > clip_top && top < clip_bottom) {
+        if (rows[i].kind == log_row::row_type::message && bottom > clip_top && top < clip_bottom) {
           visible_.push_back(log.entry(rows[i]).key());
         }
       }
@@ -195,7 +195,7 @@ void MessageList::draw(Frame& f, const Rect& area) {
   anchor_key_ = 0;
   auto it = std::upper_bound(tops_.begin(), tops_.end(), scroll_y_ - header_h_);
   for (std::size_t i = it == tops_.begin() ? 0 : static_cast<std::size_t>(it - tops_.begin()) - 1; i < rows.size(); ++i) {
-    if (rows[i].kind == Row::Kind::message) {
+    if (rows[i].kind == log_row::row_type::message) {
       anchor_key_ = log.entry(rows[i]).key();
       anchor_offset_ = header_h_ + tops_[i] - scroll_y_;
       break;
@@ -203,9 +203,9 @@ void MessageList::draw(Frame& f, const Rect& area) {
   }
 }
 
-void MessageList::draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float width) {
+void message_list::draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, float width) {
   const float cy = origin.y + header_h_ * 0.5f;
-  if (f.client.loading_older() || (f.client.has_older() && f.client.connection() == Connection::live)) {
+  if (f.client.loading_older() || (f.client.has_older() && f.client.connection() == connection_state::live)) {
     const char* label = "Loading older messages…";
     const ImVec2 ts = text_size(f.fonts.small, label);
     const float x = origin.x + (width - ts.x + 22) * 0.5f;
@@ -219,17 +219,17 @@ void MessageList::draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float wid
   }
 }
 
-void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin) {
-  const Row& r = f.client.log().rows()[index];
+void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, ImVec2 origin) {
+  const log_row& r = f.client.log().rows()[index];
   const float y = origin.y + header_h_ + tops_[index];
   const float width = geo_.column;
   origin.x += std::floor((geo_.width - geo_.column) * 0.5f);
 
-  if (r.kind == Row::Kind::day) {
+  if (r.kind == log_row::row_type::day) {
     const std::string label = f.client.log().day_label(r.day_time, f.now);
     const ImVec2 ts = text_size(f.fonts.small_bold, label);
     const float cx = origin.x + width * 0.5f, cy = y + day_h * 0.5f;
-    const Rect pill{cx - ts.x * 0.5f - 12, cy - ts.y * 0.5f - 4, ts.x + 24, ts.y + 8};
+    const screen_rect pill{cx - ts.x * 0.5f - 12, cy - ts.y * 0.5f - 4, ts.x + 24, ts.y + 8};
     dl->AddLine(ImVec2(origin.x + pad, cy), ImVec2(pill.x - 8, cy), color::separator);
     dl->AddLine(ImVec2(pill.x + pill.w + 8, cy), ImVec2(origin.x + width - pad, cy), color::separator);
     dl->AddRectFilled(vmin(pill), vmax(pill), color::rgb(0xF1F2F4), pill.h * 0.5f);
@@ -238,16 +238,16 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
     return;
   }
 
-  const Entry& e = f.client.log().entry(r);
+  const log_entry& e = f.client.log().entry(r);
   const bool own = is_own(f, e);
   const float cw = card_w_[index];
-  const Measure& m = measures_[e.key()];
+  const measured_size& m = measures_[e.key()];
   const float line = px(f.fonts.small) + 2;
-  const float reason_h = e.delivery == Delivery::failed ? text_size(f.fonts.small, e.error, geo_.wrap).y + 4 : 0;
+  const float reason_h = e.delivery == delivery_state::failed ? text_size(f.fonts.small, e.error, geo_.wrap).y + 4 : 0;
   const float card_h = size::card_pad_y + m.h + meta_gap + line + size::card_pad_y + reason_h;
   const float card_x = own ? origin.x + width - pad - av - gap - cw : origin.x + pad + av + gap;
-  const Rect card{card_x, y, cw, card_h};
-  const float alpha = e.delivery == Delivery::pending ? 0.62f : 1.0f;
+  const screen_rect card{card_x, y, cw, card_h};
+  const float alpha = e.delivery == delivery_state::pending ? 0.62f : 1.0f;
 
   if (r.group_first) {
     avatar(f, dl, ImVec2(own ? origin.x + width - pad - av : origin.x + pad, y), av, e.username, true);
@@ -265,7 +265,7 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
     ImGui::OpenPopup("##menu");
   }
   const ImU32 fill = own ? color::own_card : color::card;
-  const ImU32 border = e.delivery == Delivery::failed ? color::error
+  const ImU32 border = e.delivery == delivery_state::failed ? color::error
                        : own                           ? color::own_border
                                                        : color::card_border;
   dl->AddRectFilled(ImVec2(card.x, card.y + 1.5f), ImVec2(card.x + cw, card.y + card_h + 1.5f), fade(color::card_shadow, alpha),
@@ -281,7 +281,7 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
   const float my = card.y + size::card_pad_y + m.h + meta_gap;
   const float right = card.x + cw - size::card_pad_x;
   switch (e.delivery) {
-    case Delivery::sent: {
+    case delivery_state::sent: {
       if (r.group_first) {
         const std::string name = f.client.display_name(e.username);
         const std::string at = " at " + e.time_label;
@@ -297,14 +297,14 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
       }
       break;
     }
-    case Delivery::pending: {
-      const char* label = f.client.connection() == Connection::live ? sending_text : waiting_text;
+    case delivery_state::pending: {
+      const char* label = f.client.connection() == connection_state::live ? sending_text : waiting_text;
       const float w = text_size(f.fonts.small, label).x;
       icon_clock(dl, ImVec2(right - w - 9, my + line * 0.5f - 1), 11, color::muted);
       text(dl, f.fonts.small, ImVec2(right - w, my), color::muted, label);
       break;
     }
-    case Delivery::failed: {
+    case delivery_state::failed: {
       const float w = text_size(f.fonts.small_bold, failed_text).x;
       icon_alert(dl, ImVec2(right - w - 9, my + line * 0.5f - 1), 12, color::error);
       text(dl, f.fonts.small_bold, ImVec2(right - w, my), color::error, failed_text);
@@ -312,13 +312,13 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
       // Retry and Discard under the card, on its outer side.
       const float bw = 72, bh = 26, by = card.y + card_h + 3;
       const float bx = own ? card.x + cw - 2 * bw - 6 : card.x;
-      const Rect retry{bx, by, bw, bh}, discard{bx + bw + 6, by, bw, bh};
-      if (button(f, widget_name(e) + ".retry", retry, "Retry sending this message", true, Look::link).clicked) {
+      const screen_rect retry{bx, by, bw, bh}, discard{bx + bw + 6, by, bw, bh};
+      if (button(f, widget_name(e) + ".retry", retry, "Retry sending this message", true, button_look::link).clicked) {
         f.intents.retry.push_back(e.client_id);
       }
       const ImVec2 rs = text_size(f.fonts.small_bold, "Retry");
       text(dl, f.fonts.small_bold, ImVec2(retry.x + (bw - rs.x) * 0.5f, by + (bh - rs.y) * 0.5f), color::brand_active, "Retry");
-      if (button(f, widget_name(e) + ".discard", discard, "Discard this message", true, Look::link).clicked) {
+      if (button(f, widget_name(e) + ".discard", discard, "Discard this message", true, button_look::link).clicked) {
         f.intents.discard.push_back(e.client_id);
       }
       const ImVec2 ds = text_size(f.fonts.small_bold, "Discard");
@@ -328,12 +328,12 @@ void MessageList::draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 o
   }
 }
 
-void MessageList::draw_menu(Frame& f) {
+void message_list::draw_menu(draw_context& f) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 2));
   ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
   if (ImGui::BeginPopup("##menu")) {
-    const Entry* e = nullptr;
+    const log_entry* e = nullptr;
     for (const auto& c : f.client.log().confirmed()) {
       if (c.key() == menu_key_) e = &c;
     }
@@ -347,21 +347,21 @@ void MessageList::draw_menu(Frame& f) {
         const ImVec2 pos = ImGui::GetCursorScreenPos();
         const bool hit = ImGui::Selectable(label, false, 0, ImVec2(180, 36));
         if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-        f.dom.rect(name, Rect{pos.x, pos.y, 180, 36});
+        f.dom.rect(name, screen_rect{pos.x, pos.y, 180, 36});
         return hit;
       };
       if (item("   Copy text", "menu.copy")) {
         f.platform.copy_text(e->text);
         f.toast = "Copied to the clipboard";
       }
-      if (e->delivery == Delivery::failed) {
+      if (e->delivery == delivery_state::failed) {
         if (item("   Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
         if (item("   Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
       }
       if (ImGui::IsKeyPressed(27)) ImGui::CloseCurrentPopup();
     }
     const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
-    f.dom.occlude(Rect{p.x, p.y, s.x, s.y});
+    f.dom.occlude(screen_rect{p.x, p.y, s.x, s.y});
     ImGui::EndPopup();
   }
   ImGui::PopStyleVar(3);

@@ -16,42 +16,42 @@
 
 namespace chat::web::ui {
 
-class MessageList {
+class message_list {
  public:
-  void draw(Frame& f, const Rect& area);
+  void draw(draw_context& f, const screen_rect& area);
 
   /** The user is looking at the newest message. */
   bool at_bottom() const { return at_bottom_; }
   /** Scrolls to the newest message (after sending, or from the "new messages" button). */
   void scroll_to_bottom() { stick_ = true; }
-  /** Keys (Entry::key()) of the messages on screen in the last frame. */
+  /** Keys (log_entry::key()) of the messages on screen in the last draw. */
   const std::vector<std::int64_t>& visible_keys() const { return visible_; }
   float scroll_y() const { return scroll_y_; }
   float scroll_max() const { return scroll_max_; }
 
  private:
-  struct Measure {
+  struct measured_size {
     float wrap = -1;
     float w = 0, h = 0;
   };
-  struct Geometry {
+  struct list_geometry {
     float width = 0;   // list width the layout was made for
     float column = 0;  // the centred column the messages use
     float card_max = 0;
     float wrap = 0;
   };
 
-  void relayout(Frame& f, float width);
-  float row_height(Frame& f, const Row& r, float& card_w) const;
-  void draw_row(Frame& f, ImDrawList* dl, std::size_t index, ImVec2 origin);  // origin by value: shifted to the column
-  void draw_header(Frame& f, ImDrawList* dl, ImVec2 origin, float width);
-  void draw_menu(Frame& f);
-  std::string meta_text(Frame& f, const Entry& e, bool first) const;
+  void relayout(draw_context& f, float width);
+  float row_height(draw_context& f, const log_row& r, float& card_w) const;
+  void draw_row(draw_context& f, ImDrawList* dl, std::size_t index, ImVec2 origin);  // origin by value: shifted to the column
+  void draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, float width);
+  void draw_menu(draw_context& f);
+  std::string meta_text(draw_context& f, const log_entry& e, bool first) const;
 
-  Geometry geo_;
+  list_geometry geo_;
   std::vector<float> tops_;    // tops_[i] = y of row i below the header; tops_.back() = total
   std::vector<float> card_w_;  // card width of row i
-  mutable std::unordered_map<std::int64_t, Measure> measures_;
+  mutable std::unordered_map<std::int64_t, measured_size> measures_;
   std::uint64_t layout_revision_ = 0;
   ImFont* layout_font_ = nullptr;
   bool layout_names_ = false;

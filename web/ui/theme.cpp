@@ -37,12 +37,12 @@ ImFont* add(std::vector<unsigned char>& ttf, float px, float scale, const ImWcha
 
 float font_scale_for(float dpr) { return std::clamp(std::round(dpr * 4.0f) / 4.0f, 1.0f, 3.0f); }
 
-Fonts build_fonts(std::vector<unsigned char>& regular, std::vector<unsigned char>& bold, float scale) {
+font_set build_fonts(std::vector<unsigned char>& regular, std::vector<unsigned char>& bold, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
   io.Fonts->TexGlyphPadding = 1;
-  Fonts f;
+  font_set f;
   f.body = add(regular, size::body, scale, body_ranges);
   f.body_bold = add(bold, size::body, scale, label_ranges);
   f.small = add(regular, size::small, scale, label_ranges);

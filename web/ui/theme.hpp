@@ -65,7 +65,7 @@ inline constexpr float send_w = 56.0f;
 }  // namespace size
 
 /** The app's fonts; sizes are in CSS pixels. */
-struct Fonts {
+struct font_set {
   ImFont* body = nullptr;
   ImFont* body_bold = nullptr;
   ImFont* small = nullptr;
@@ -76,7 +76,7 @@ struct Fonts {
 
 /** Builds the font atlas from DejaVu Sans (regular and bold) rasterized at `scale`
  *  device pixels per CSS pixel; io.FontGlobalScale brings them back to CSS size. */
-Fonts build_fonts(std::vector<unsigned char>& regular, std::vector<unsigned char>& bold, float scale);
+font_set build_fonts(std::vector<unsigned char>& regular, std::vector<unsigned char>& bold, float scale);
 
 /** The pixel density fonts are rasterized at for a devicePixelRatio (capped to bound the atlas). */
 float font_scale_for(float dpr);

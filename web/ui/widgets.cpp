@@ -38,15 +38,15 @@ std::string fit(ImFont* f, std::string_view s, float max_w) {
   return std::string(s.substr(0, end)) + std::string(dots);
 }
 
-void focus_ring(ImDrawList* dl, const Rect& r, float rounding) {
+void focus_ring(ImDrawList* dl, const screen_rect& r, float rounding) {
   dl->AddRect(ImVec2(r.x - 2, r.y - 2), ImVec2(r.x + r.w + 2, r.y + r.h + 2), color::focus_ring, rounding + 2, 0, 2.0f);
 }
 
-Pressed button(Frame& f, const std::string& name, const Rect& r, const std::string& label, bool enabled, Look look,
+press_result button(draw_context& f, const std::string& name, const screen_rect& r, const std::string& label, bool enabled, button_look look,
                float rounding, bool keep_focus) {
-  FieldSpec proxy;
+  field_spec proxy;
   proxy.name = name;
-  proxy.kind = FieldKind::button;
+  proxy.kind = field_kind::button;
   proxy.rect = r;
   proxy.label = label;
   proxy.disabled = !enabled;
@@ -55,7 +55,7 @@ Pressed button(Frame& f, const std::string& name, const Rect& r, const std::stri
 
   ImGui::SetCursorScreenPos(vmin(r));
   ImGui::PushID(name.c_str());
-  Pressed p;
+  press_result p;
   p.clicked = ImGui::InvisibleButton("##b", ImVec2(std::max(1.0f, r.w), std::max(1.0f, r.h))) && enabled;
   p.hovered = ImGui::IsItemHovered() && enabled;
   p.held = ImGui::IsItemActive() && enabled;
@@ -66,11 +66,11 @@ Pressed button(Frame& f, const std::string& name, const Rect& r, const std::stri
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImU32 bg = 0;
   switch (look) {
-    case Look::brand: bg = !enabled ? color::rgb(0xEF6262, 120) : p.held ? color::brand_active : p.hovered ? color::brand_hover : color::brand; break;
-    case Look::grey: bg = p.held ? color::send_active : p.hovered ? color::send_hover : color::send_bg; break;
-    case Look::on_brand: bg = p.held ? color::rgb(0xFFFFFF, 70) : p.hovered ? color::rgb(0xFFFFFF, 45) : color::rgb(0xFFFFFF, 28); break;
-    case Look::flat: bg = p.held ? color::rgb(0x000000, 26) : p.hovered ? color::rgb(0x000000, 14) : 0; break;
-    case Look::link: bg = p.hovered ? color::rgb(0x000000, 10) : 0; break;
+    case button_look::brand: bg = !enabled ? color::rgb(0xEF6262, 120) : p.held ? color::brand_active : p.hovered ? color::brand_hover : color::brand; break;
+    case button_look::grey: bg = p.held ? color::send_active : p.hovered ? color::send_hover : color::send_bg; break;
+    case button_look::on_brand: bg = p.held ? color::rgb(0xFFFFFF, 70) : p.hovered ? color::rgb(0xFFFFFF, 45) : color::rgb(0xFFFFFF, 28); break;
+    case button_look::flat: bg = p.held ? color::rgb(0x000000, 26) : p.hovered ? color::rgb(0x000000, 14) : 0; break;
+    case button_look::link: bg = p.hovered ? color::rgb(0x000000, 10) : 0; break;
   }
   if (bg != 0) dl->AddRectFilled(vmin(r), vmax(r), bg, rounding);
   if (f.dom.focused(name)) focus_ring(dl, r, rounding);
@@ -136,7 +136,7 @@ void spinner(ImDrawList* dl, ImVec2 c, float r, ImU32 col, double now_ms) {
 
 // ---------------------------------------------------------------- avatars
 
-ImTextureID Avatars::texture(const std::string& url) {
+ImTextureID avatar_cache::texture(const std::string& url) {
   if (url.empty()) return nullptr;
   auto [it, inserted] = slots_.try_emplace(url);
   if (inserted) {
@@ -145,11 +145,11 @@ ImTextureID Avatars::texture(const std::string& url) {
       loaded_ = true;
     });
   }
-  const Slot& s = it->second;
+  const texture_slot& s = it->second;
   return s.texture != 0 ? reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(s.texture)) : nullptr;
 }
 
-bool Avatars::take_loaded() {
+bool avatar_cache::take_loaded() {
   const bool l = loaded_;
   loaded_ = false;
   return l;
@@ -175,7 +175,7 @@ std::string initials(std::string_view name) {
   return out + last;
 }
 
-void avatar(Frame& f, ImDrawList* dl, ImVec2 min, float s, std::string_view username, bool round) {
+void avatar(draw_context& f, ImDrawList* dl, ImVec2 min, float s, std::string_view username, bool round) {
   const ImVec2 max(min.x + s, min.y + s);
   const float rounding = round ? s * 0.5f : s * 0.18f;
   if (ImTextureID tex = f.avatars.texture(f.client.picture_url(username))) {

@@ -1,4 +1,4 @@
-// What every view shares: the frame context (client to read, intents to
+// What every view shares: the draw context (client to read, intents to
 // return), text helpers, the app's buttons (drawn by ImGui, reachable by Tab
 // through the DOM layer), icons drawn with ImDrawList, and avatars.
 #pragma once
@@ -18,13 +18,13 @@
 #include <vector>
 
 namespace chat::web {
-class BrowserPlatform;
+class browser_platform;
 }
 
 namespace chat::web::ui {
 
-/** What the user asked for this frame; the app applies it to ChatClient after drawing. */
-struct Intents {
+/** What the user asked for this draw; the app applies it to chat_client after drawing. */
+struct intent_set {
   std::optional<std::pair<std::string, std::string>> login;  ///< username, password
   bool logout = false;
   std::optional<std::string> send;
@@ -35,29 +35,29 @@ struct Intents {
   std::optional<bool> at_bottom;
 };
 
-class Avatars;
+class avatar_cache;
 
-/** A view's view of the world for one frame. */
-struct Frame {
-  const ChatClient& client;
-  DomLayer& dom;
-  BrowserPlatform& platform;
-  Avatars& avatars;
-  const Fonts& fonts;
+/** A view's view of the world for one draw. */
+struct draw_context {
+  const chat_client& client;
+  dom_layer& dom;
+  browser_platform& platform;
+  avatar_cache& avatars;
+  const font_set& fonts;
   std::int64_t now;
-  Intents& intents;
-  /** Pixels of wheel/touch scrolling this frame, for the scrollable view under the pointer. */
+  intent_set& intents;
+  /** Pixels of wheel/touch scrolling this draw, for the scrollable view under the pointer. */
   float platform_scroll = 0;
   /** A short confirmation to show ("Copied to the clipboard"). */
   std::string toast;
-  /** Set by a view that needs another frame soon (animation, countdown). */
+  /** Set by a view that needs another draw soon (animation, countdown). */
   double redraw_in_ms = -1;
   void redraw_within(double ms) { redraw_in_ms = redraw_in_ms < 0 ? ms : std::min(redraw_in_ms, ms); }
 };
 
-inline ImVec2 vmin(const Rect& r) { return ImVec2(r.x, r.y); }
-inline ImVec2 vmax(const Rect& r) { return ImVec2(r.x + r.w, r.y + r.h); }
-inline ImVec2 center(const Rect& r) { return ImVec2(r.x + r.w * 0.5f, r.y + r.h * 0.5f); }
+inline ImVec2 vmin(const screen_rect& r) { return ImVec2(r.x, r.y); }
+inline ImVec2 vmax(const screen_rect& r) { return ImVec2(r.x + r.w, r.y + r.h); }
+inline ImVec2 center(const screen_rect& r) { return ImVec2(r.x + r.w * 0.5f, r.y + r.h * 0.5f); }
 
 /** The CSS pixel size a font draws at. */
 float px(ImFont* f);
@@ -66,10 +66,10 @@ void text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s, 
 /** `s` cut to fit `max_w`, with an ellipsis when cut. */
 std::string fit(ImFont* f, std::string_view s, float max_w);
 
-enum class Look { brand, grey, on_brand, link, flat };
+enum class button_look { brand, grey, on_brand, link, flat };
 
-/** The state of a button this frame. */
-struct Pressed {
+/** The state of a button this draw. */
+struct press_result {
   bool clicked = false;
   bool hovered = false;
   bool held = false;
@@ -77,10 +77,10 @@ struct Pressed {
 
 /** A button at `r` named `name` (test hook, DOM proxy for Tab/Enter/Space).
  *  It draws its background; the caller draws the content over it. */
-Pressed button(Frame& f, const std::string& name, const Rect& r, const std::string& label, bool enabled, Look look,
+press_result button(draw_context& f, const std::string& name, const screen_rect& r, const std::string& label, bool enabled, button_look look,
                float rounding = 6.0f, bool keep_focus = false);
 
-void focus_ring(ImDrawList* dl, const Rect& r, float rounding);
+void focus_ring(ImDrawList* dl, const screen_rect& r, float rounding);
 
 // Icons, drawn in a square of side `s` centred on `c`.
 void icon_send(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
@@ -92,17 +92,17 @@ void icon_arrow_down(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
 void spinner(ImDrawList* dl, ImVec2 c, float r, ImU32 col, double now_ms);
 
 /** Pictures by URL as textures, loaded once; 0 while loading or when unavailable. */
-class Avatars {
+class avatar_cache {
  public:
   ImTextureID texture(const std::string& url);
   /** Some picture finished loading since the last call. */
   bool take_loaded();
 
  private:
-  struct Slot {
+  struct texture_slot {
     unsigned texture = 0;  // 0 while loading or after a failure
   };
-  std::map<std::string, Slot> slots_;
+  std::map<std::string, texture_slot> slots_;
   bool loaded_ = false;
 };
 
@@ -111,6 +111,6 @@ std::string initials(std::string_view name);
 
 /** A person's picture at `min` (side `s`): the image, or initials on a disc
  *  coloured by username when there is no picture or it failed to load. */
-void avatar(Frame& f, ImDrawList* dl, ImVec2 min, float s, std::string_view username, bool round);
+void avatar(draw_context& f, ImDrawList* dl, ImVec2 min, float s, std::string_view username, bool round);
 
 }  // namespace chat::web::ui

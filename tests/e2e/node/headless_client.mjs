@@ -1,4 +1,4 @@
-// One headless web client in Node: the real ChatClient and transport compiled
+// One headless web client in Node: the real chat_client and transport compiled
 // to wasm (tests/e2e/headless, built by the wasm tree as chat_headless.js),
 // with what a browser would give it: npm `ws` as its WebSocket, sending the
 // session cookie and the page's Origin, and Node's fetch with a cookie jar.

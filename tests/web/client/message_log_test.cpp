@@ -19,21 +19,21 @@ chat_message msg(std::int64_t id, std::string user, std::string text, std::int64
   return chat_message{id, std::move(user), std::move(text), time, std::move(cid)};
 }
 
-std::vector<std::int64_t> ids(const MessageLog& log) {
+std::vector<std::int64_t> ids(const message_log& log) {
   std::vector<std::int64_t> out;
   for (const auto& e : log.confirmed()) out.push_back(e.id);
   return out;
 }
 
 /** The rows as a compact string: D = day separator, M<id>[f][l] = message, first/last of its group. */
-std::string shape(const MessageLog& log) {
+std::string shape(const message_log& log) {
   std::string s;
   for (const auto& r : log.rows()) {
-    if (r.kind == Row::Kind::day) {
+    if (r.kind == log_row::row_type::day) {
       s += "D ";
       continue;
     }
-    const Entry& e = log.entry(r);
+    const log_entry& e = log.entry(r);
     s += e.id > 0 ? "M" + std::to_string(e.id) : "L" + std::to_string(e.local_seq);
     if (r.group_first) s += "f";
     if (r.group_last) s += "l";
@@ -45,7 +45,7 @@ std::string shape(const MessageLog& log) {
 }  // namespace
 
 TEST_CASE("messages are ordered and de-duplicated by id, never by time") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   CHECK(log.add(msg(5, "amy", "five", t0)));
   CHECK(log.add(msg(2, "eric", "two", t0 + 9 * minute)));  // later clock, lower id: still first
   CHECK(log.add(msg(9, "amy", "nine", t0 - minute)));
@@ -60,7 +60,7 @@ TEST_CASE("messages are ordered and de-duplicated by id, never by time") {
 }
 
 TEST_CASE("an older page merges in front, overlaps counted once") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   for (std::int64_t id = 51; id <= 100; ++id) log.add(msg(id, "amy", "m", t0 + id));
   for (std::int64_t id = 1; id <= 60; ++id) log.add(msg(id, "amy", "m", t0 + id));
   REQUIRE(log.confirmed().size() == 100);
@@ -68,23 +68,23 @@ TEST_CASE("an older page merges in front, overlaps counted once") {
 }
 
 TEST_CASE("times are labelled hh:mm:ss a in the injected local time") {
-  MessageLog log([](std::int64_t) { return 90; });  // UTC+01:30
+  message_log log([](std::int64_t) { return 90; });  // UTC+01:30
   log.add(msg(1, "amy", "hi", t0 + 7 * 1000));
   CHECK(log.confirmed()[0].time_label == "11:30:07 AM");
 }
 
 TEST_CASE("the outbox follows the confirmed messages until its echo arrives") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   log.add(msg(1, "amy", "hi", t0));
   const auto seq = log.add_local("hello", "c-1", "eric", t0 + 1000);
   CHECK(seq == 1);
   REQUIRE(log.outbox().size() == 1);
-  CHECK(log.outbox()[0].delivery == Delivery::pending);
+  CHECK(log.outbox()[0].delivery == delivery_state::pending);
   CHECK(log.outbox()[0].key() == -1);
   CHECK(shape(log) == "D M1fl L1fl ");
 
   log.fail("c-1", "too fast");
-  CHECK(log.outbox()[0].delivery == Delivery::failed);
+  CHECK(log.outbox()[0].delivery == delivery_state::failed);
   CHECK(log.outbox()[0].error == "too fast");
 
   CHECK(log.confirm("c-1"));
@@ -94,27 +94,27 @@ TEST_CASE("the outbox follows the confirmed messages until its echo arrives") {
 }
 
 TEST_CASE("consecutive messages of one sender are grouped") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   log.add(msg(1, "amy", "a", t0));
   log.add(msg(2, "amy", "b", t0 + minute));
   log.add(msg(3, "amy", "c", t0 + 2 * minute));
   log.add(msg(4, "eric", "d", t0 + 3 * minute));
   log.add(msg(5, "amy", "e", t0 + 4 * minute));
-  log.add(msg(6, "amy", "f", t0 + 4 * minute + MessageLog::group_gap_ms + 1));  // a pause starts a new group
+  log.add(msg(6, "amy", "f", t0 + 4 * minute + message_log::group_gap_ms + 1));  // a pause starts a new group
   CHECK(shape(log) == "D M1f M2 M3l M4fl M5fl M6fl ");
 }
 
 TEST_CASE("a day separator goes where the local day changes") {
   const std::int64_t late = 1795908600000;  // 2026-11-28 23:30 UTC
   SECTION("in UTC the two messages are a day apart") {
-    MessageLog log([](std::int64_t) { return 0; });
+    message_log log([](std::int64_t) { return 0; });
     log.add(msg(1, "amy", "late", late));
     log.add(msg(2, "amy", "early", late + 60 * minute));
     CHECK(shape(log) == "D M1fl D M2fl ");
     CHECK(log.rows()[2].day_time == late + 60 * minute);
   }
   SECTION("in UTC-2 both are on the same evening") {
-    MessageLog log([](std::int64_t) { return -120; });
+    message_log log([](std::int64_t) { return -120; });
     log.add(msg(1, "amy", "late", late));
     log.add(msg(2, "amy", "early", late + 4 * minute));
     CHECK(shape(log) == "D M1f M2l ");
@@ -122,7 +122,7 @@ TEST_CASE("a day separator goes where the local day changes") {
 }
 
 TEST_CASE("the revision grows with every visible change") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   const auto r0 = log.revision();
   log.add(msg(1, "amy", "a", t0));
   const auto r1 = log.revision();
@@ -136,7 +136,7 @@ TEST_CASE("the revision grows with every visible change") {
 }
 
 TEST_CASE("day separators are labelled Today, Yesterday, or with the date") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   const std::int64_t day = 24 * 60 * minute;
   CHECK(log.day_label(t0, t0 + minute) == "Today");
   CHECK(log.day_label(t0 - day, t0) == "Yesterday");
@@ -144,7 +144,7 @@ TEST_CASE("day separators are labelled Today, Yesterday, or with the date") {
 }
 
 TEST_CASE("a history page merges in one go, duplicates dropped, the new ones reported") {
-  MessageLog log([](std::int64_t) { return 0; });
+  message_log log([](std::int64_t) { return 0; });
   for (std::int64_t id : {10, 20, 30}) log.add(msg(id, "amy", "x", t0 + id));
   const std::vector<chat_message> page = {msg(25, "eric", "b", t0), msg(5, "eric", "a", t0), msg(20, "amy", "dup", t0),
                                          msg(25, "eric", "b", t0), msg(0, "seed", "no id", t0)};

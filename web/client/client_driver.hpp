@@ -1,4 +1,4 @@
-// ChatSession wires a ChatClient to a Transport: it feeds transport events to
+// client_driver wires a chat_client to a transport: it feeds transport events to
 // the client with the current time and carries out the client's commands.
 // Plain C++: the same glue runs in the browser, in Node and in native tests.
 #pragma once
@@ -11,13 +11,13 @@
 
 namespace chat::web {
 
-/** Runs a ChatClient over a Transport. */
-class ChatSession final : public TransportListener {
+/** Runs a chat_client over a transport. */
+class client_driver final : public transport_listener {
  public:
-  ChatSession(ChatClient& client, Transport& transport);
-  ~ChatSession() override;
-  ChatSession(const ChatSession&) = delete;
-  ChatSession& operator=(const ChatSession&) = delete;
+  client_driver(chat_client& client, transport& transport);
+  ~client_driver() override;
+  client_driver(const client_driver&) = delete;
+  client_driver& operator=(const client_driver&) = delete;
 
   /** Called with the new document title whenever it changes. */
   std::function<void(const std::string&)> on_title;
@@ -35,14 +35,14 @@ class ChatSession final : public TransportListener {
   }
 
   void on_socket_open() override;
-  void on_socket_frame(std::string_view text) override;
+  void on_socket_message(std::string_view text) override;
   void on_socket_close(int code, std::string_view reason) override;
-  void on_http(const HttpResponse& response) override;
+  void on_http(const http_response& response) override;
   void on_wake() override;
 
  private:
-  ChatClient& client_;
-  Transport& transport_;
+  chat_client& client_;
+  transport& transport_;
 };
 
 }  // namespace chat::web
