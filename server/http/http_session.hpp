@@ -101,7 +101,14 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
    *  the session check is http_api's. */
   void upgrade(const http_request& r, std::string version, std::string key) {
     if (auto refusal = ws::refuse_upgrade_target(r.path())) return send(std::move(*refusal));
-    on_admitted(ctx_.api.admit_websocket(r), version, key);
+    // The session check runs on the store worker; the upgrade goes on here.
+    ctx_.api.admit_websocket(r, [self = this->shared_from_this(), version = std::move(version),
+                                 key = std::move(key)](http_api::admission verdict) mutable {
+      net::post(self->stream_.get_executor(), [self, verdict = std::move(verdict), version = std::move(version),
+                                               key = std::move(key)]() mutable {
+        self->on_admitted(std::move(verdict), version, key);
+      });
+    });
   }
 
   /** The session check's verdict: refuse, or answer the handshake and hand the

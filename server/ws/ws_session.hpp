@@ -13,6 +13,7 @@
 #include "config.hpp"
 #include "ws/io_shard.hpp"
 #include "log.hpp"
+#include "room/join_gate.hpp"
 #include "room/room.hpp"
 #include "server_context.hpp"
 #include "http/session_start.hpp"
@@ -81,19 +82,15 @@ class ws_session final : public room_member,
     hello->frames = 0;
     queue_.push(std::move(hello));
     ctx_.stats.ws_accepted++;
-    // Registration and history in this one handler: see the invariant in room.hpp.
+    // Registered now; the history comes back from the store worker, and reading
+    // starts after it is queued (see the invariant in room.hpp).
     phase_.start();
-    auto reply = ctx_.chat_room.join(this->shared_from_this());
-    after_id_ = reply.last_id;
-    for (const auto& f : reply.frames) enqueue_frame(*f);
-    if (reply.close_code != 0) start_close(reply.close_code, reply.close_reason, false);
-    if (ctx_.shutting_down.load()) start_close(ws::close_code::going_away, "server shutting down", false);
+    early_.assign(early);
+    ctx_.chat_room.join(this->shared_from_this(), [self = this->shared_from_this()](member_reply reply) mutable {
+      auto& ioc = self->shard_.context();
+      net::post(ioc, [self = std::move(self), reply = std::move(reply)]() mutable { self->on_joined(std::move(reply)); });
+    });
     if (!writing_) do_write();
-    if (!early.empty()) {
-      input_.hold(early);
-      parse();
-    }
-    if (phase_.parses_input()) do_read();
   }
 
   void deliver(frame_list frames) override {
@@ -113,6 +110,15 @@ class ws_session final : public room_member,
   void on_batch(const ws::wire_ref& batch) override {
     if (!phase_.is(ws::phase::open)) return;
     const auto& ids = batch->ids;
+    if (gate_.closed()) {  // the history is not queued yet: hold it, bounded like the queue
+      gate_.hold(batch, ids.size());
+      if (gate_.held_frames() > ctx_.cfg.max_queue_frames) {
+        gate_.open();
+        ctx_.stats.overflow_closes++;
+        start_close(ws::close_code::try_again_later, "you are not reading fast enough; reconnect with since=", true);
+      }
+      return;
+    }
     std::size_t first = 0;
     if (ids.front() <= after_id_) {  // already in this member's history
       first = static_cast<std::size_t>(std::upper_bound(ids.begin(), ids.end(), after_id_) - ids.begin());
@@ -166,6 +172,24 @@ class ws_session final : public room_member,
 
   /** True while the plain socket is read to its end, bytes dropped. */
   bool draining() const { return !tls && phase_.is(ws::phase::shutting_down); }
+
+  /** The join reply (welcome and history) is here: queue it, let the held
+   *  batches through, then start reading (the early bytes first). */
+  void on_joined(member_reply reply) {
+    after_id_ = reply.last_id;
+    if (phase_.is(ws::phase::finished)) return;
+    for (const auto& f : reply.frames) enqueue_frame(*f);
+    if (reply.close_code != 0) start_close(reply.close_code, reply.close_reason, false);
+    if (ctx_.shutting_down.load()) start_close(ws::close_code::going_away, "server shutting down", false);
+    for (const auto& batch : gate_.open()) on_batch(batch);
+    if (phase_.is(ws::phase::finished)) return;
+    if (!early_.empty()) {
+      input_.hold(early_);
+      std::string().swap(early_);
+      parse();
+    }
+    if (phase_.parses_input()) do_read();
+  }
 
   // ---------------------------------------------------------------- writing
 
@@ -415,6 +439,8 @@ class ws_session final : public room_member,
   std::vector<net::const_buffer> iov_;  ///< the plain socket's gathered write
   std::string tls_out_;                 ///< the TLS stream's write, copied from the queue
   std::int64_t after_id_ = 0;           ///< join point: batches bring ids above it
+  join_gate<ws::wire_ref> gate_;        ///< batches that came before the history
+  std::string early_;                   ///< client bytes sent with the upgrade, read after the history
   std::uint32_t last_rx_ = 0;           ///< shard time of the last bytes read
   std::uint32_t close_deadline_ = 0;    ///< shard time the close handshake must end by
   const char* forced_ = nullptr;        ///< why we cut the socket, if we did
