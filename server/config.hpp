@@ -2,6 +2,8 @@
 // the user-administration commands, --help and --version. No Beast here.
 #pragma once
 
+#include <chat/limits.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -36,6 +38,8 @@ struct config {
   int idle_timeout_s = 0;
   bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
   int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
+  /** Longest opening handshake of a WebSocket (see ws/handshake.hpp); no flag, tests shorten it. */
+  int ws_handshake_timeout_s = limits::ws_handshake_timeout_s;
 
   // `user add|passwd NAME` arguments.
   std::string user_name;

@@ -12,7 +12,8 @@
 #include "http/session_start.hpp"
 #include "http/static_files.hpp"
 #include "stats.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_worker.hpp"
 #include "auth/worker_pool.hpp"
 
 #include <chat/codes.hpp>
@@ -35,6 +36,9 @@ namespace chat::server {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+/** Store jobs (session checks, history pages) that may wait at once; more are answered `busy`. */
+constexpr std::size_t max_pending_store_jobs = 4096;
+
 struct chat_server::impl {
   explicit impl(config c) : cfg(std::move(c)), files(cfg.web_root) {}
 
@@ -43,6 +47,8 @@ struct chat_server::impl {
   std::unique_ptr<store> db;
   std::unique_ptr<auth> users;
   std::unique_ptr<room> chat;
+  // Destroyed (joined) before the room and the store its jobs use.
+  std::unique_ptr<store_worker> reader;
   worker_pool logins{2, limits::max_pending_logins};
   std::atomic<bool> shutting_down{false};
   server_stats stats;
@@ -94,7 +100,9 @@ struct chat_server::impl {
   }
 };
 
-chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {
+chat_server::chat_server(config cfg) : chat_server(std::move(cfg), nullptr) {}
+
+chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::make_unique<impl>(std::move(cfg))) {
   auto& m = *impl_;
   if (!crypto::init()) throw startup_error("libsodium cannot be initialised");
   if (!m.files.available()) {
@@ -113,16 +121,22 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
       throw startup_error("--tls-cert/--tls-key: " + std::string(e.what()));
     }
   }
-  try {
-    m.db = open_sqlite_store(m.cfg.db_path, m.cfg.fsync_full ? sync_mode::full : sync_mode::normal);
-    if (m.db->created()) {
-      seed_sample_data(*m.db);
-      log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+  m.db = std::move(db);
+  if (!m.db) {
+    try {
+      sqlite_options so;
+      so.sync = m.cfg.fsync_full ? sync_mode::full : sync_mode::normal;
+      m.db = open_sqlite_store(m.cfg.db_path, so);
+      if (m.db->created()) {
+        seed_sample_data(*m.db);
+        log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+      }
+    } catch (const std::exception& e) {
+      throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
     }
-  } catch (const std::exception& e) {
-    throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
   }
-  m.users = std::make_unique<auth>(*m.db);
+  m.users = std::make_unique<auth>(*m.db, *m.db);
+  m.reader = std::make_unique<store_worker>(max_pending_store_jobs);
   room_options ro;
   ro.rate_per_second = m.cfg.rate_per_second;
   ro.rate_burst = m.cfg.rate_burst;
@@ -131,7 +145,7 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
   ro.max_write_batch = limits::max_write_batch;
   ro.max_history_bytes = std::min(limits::max_history_frame_bytes, m.cfg.max_queue_bytes / 2);
   ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
-  m.chat = std::make_unique<room>(*m.db, ro, make_local_fanout());
+  m.chat = std::make_unique<room>(*m.db, *m.reader, ro, make_local_fanout());
   const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     m.shards.push_back(std::make_unique<io_shard>(*m.chat));
@@ -139,7 +153,7 @@ chat_server::chat_server(config cfg) : impl_(std::make_unique<impl>(std::move(cf
   }
   m.acceptor.emplace(m.shards.front()->context());
   m.accept_retry.emplace(m.shards.front()->context());
-  m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, m.cfg, m.shutting_down);
+  m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, *m.reader, m.cfg, m.shutting_down);
   m.api->on_session_ended = [&chat = *m.chat](const std::string& session) {
     const auto closed = chat.end_session(session);
     if (closed > 0) log::info("logout", "closing " + std::to_string(closed) + " websocket(s) of the session");
@@ -209,11 +223,12 @@ void chat_server::stop() {
     m.threads.clear();
   }
   m.logins.stop();
+  m.reader->stop();       // its last answers go to the stopped shards, freed with them
   m.chat->stop_writer();  // commits what was accepted
   try {
-    m.db->checkpoint();
+    m.db->close();
   } catch (const std::exception& e) {
-    log::error("shutdown", "checkpoint error=" + log::clean(e.what()));
+    log::error("shutdown", "close error=" + log::clean(e.what()));
   }
   log::info("stopped", "last_id=" + std::to_string(m.chat->last_id()));
 }

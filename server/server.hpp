@@ -27,6 +27,9 @@ class chat_server {
   /** Opens (and on first start seeds) the database and checks the web root
    *  and TLS files. Throws startup_error. */
   explicit chat_server(config cfg);
+  /** The same on `db`, an open and seeded store (cfg.db_path is not used):
+   *  for tests that wrap the real store. */
+  chat_server(config cfg, std::unique_ptr<store> db);
   ~chat_server();
   chat_server(const chat_server&) = delete;
   chat_server& operator=(const chat_server&) = delete;

@@ -2,7 +2,8 @@
 #include "auth/auth.hpp"
 
 #include "auth/crypto.hpp"
-#include "store/store.hpp"
+#include "store/sessions.hpp"
+#include "store/users.hpp"
 
 #include <chat/limits.hpp>
 
@@ -28,8 +29,9 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-auth::auth(store& s)
-    : store_(s),
+auth::auth(user_store& users, session_store& sessions)
+    : users_(users),
+      sessions_(sessions),
       throttle_(limits::login_max_failures, std::chrono::seconds(limits::login_failure_window_s),
                 limits::max_throttle_keys) {}
 
@@ -45,7 +47,7 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
     return out;
   }
 
-  const auto record = store_.find_user(username);
+  const auto record = users_.find_user(username);
   const bool ok = record ? crypto::verify_password(record->password_hash, password)
                          : (crypto::spend_verification_time(password), false);
   if (!ok) {
@@ -57,9 +59,9 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
 
   throttle_.clear(ukey);
   const auto created = now_ms();
-  store_.purge_expired_sessions(created);
+  sessions_.purge_expired_sessions(created);
   out.token = crypto::new_token();
-  store_.create_session(crypto::token_digest(out.token), record->user.id, created,
+  sessions_.create_session(crypto::token_digest(out.token), record->user.id, created,
                         created + limits::session_ttl_s * 1000);
   out.user = record->user;
   out.result = login_outcome::status::ok;
@@ -68,19 +70,19 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
 
 std::optional<user_profile> auth::user_for_token(std::string_view token) {
   if (token.empty() || token.size() > 256) return std::nullopt;
-  return store_.session_user(crypto::token_digest(token), now_ms());
+  return sessions_.session_user(crypto::token_digest(token), now_ms());
 }
 
 bool auth::logout(std::string_view token) {
   if (token.empty() || token.size() > 256) return false;
   // An expired session is no session (401), but it goes all the same.
   const auto digest = crypto::token_digest(token);
-  const bool live = store_.session_user(digest, now_ms()).has_value();
-  return store_.delete_session(digest) && live;
+  const bool live = sessions_.session_user(digest, now_ms()).has_value();
+  return sessions_.delete_session(digest) && live;
 }
 
-std::vector<user_profile> auth::employees() { return store_.list_users(); }
+std::vector<user_profile> auth::employees() { return users_.list_users(); }
 
-bool auth::is_registered(std::string_view name) { return store_.find_user(name).has_value(); }
+bool auth::is_registered(std::string_view name) { return users_.find_user(name).has_value(); }
 
 }  // namespace chat::server

@@ -1,6 +1,7 @@
 // Logins and sessions: password verification (argon2id), throttling of
 // failures per username and per address, random session tokens stored as
-// digests with an expiry, logout. Blocking calls: run login() off the I/O threads.
+// digests with an expiry, logout. Every method blocks on the store: call them
+// from the store worker or the hashing pool, never from an I/O thread.
 #pragma once
 
 #include "auth/login_throttle.hpp"
@@ -15,7 +16,8 @@
 
 namespace chat::server {
 
-class store;
+class session_store;
+class user_store;
 
 /** The answer to a login attempt. */
 struct login_outcome {
@@ -29,7 +31,7 @@ struct login_outcome {
 /** Sessions over a store. Thread-safe. */
 class auth {
  public:
-  explicit auth(store& s);
+  auth(user_store& users, session_store& sessions);
 
   /** Verifies the password (spending the same time for unknown users) and
    *  creates a session. `address` is the client's IP for throttling. */
@@ -48,7 +50,8 @@ class auth {
   bool is_registered(std::string_view name);
 
  private:
-  store& store_;
+  user_store& users_;
+  session_store& sessions_;
   login_throttle throttle_;
 };
 

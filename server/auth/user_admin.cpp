@@ -3,7 +3,7 @@
 
 #include "auth/crypto.hpp"
 #include "store/seed_data.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include <chat/limits.hpp>
 #include <chat/validation.hpp>

@@ -8,6 +8,7 @@
 #include "http/static_files.hpp"
 #include "http/url.hpp"
 #include "auth/worker_pool.hpp"
+#include "store/store_worker.hpp"
 
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
@@ -36,6 +37,18 @@ http_response method_not_allowed(const char* allow) {
 }
 
 http_response unauthorized() { return json_error(401, "unauthorized", "Log in first."); }
+
+http_response store_busy() {
+  auto res = json_error(503, "busy", "The server is busy; try again.");
+  res.set("Retry-After", "1");
+  return res;
+}
+
+http_response store_unavailable() {
+  auto res = json_error(503, "unavailable", "The server cannot reach its database; try again.");
+  res.set("Retry-After", "1");
+  return res;
+}
 
 std::string cookie(bool tls, const std::string& value, std::int64_t max_age) {
   std::string c = "session=" + value + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
@@ -71,9 +84,22 @@ std::string request_token(const http_request& r) {
   return {};
 }
 
-http_api::http_api(auth& a, static_files& files, worker_pool& pool, const config& cfg,
+http_api::http_api(auth& a, static_files& files, worker_pool& pool, store_worker& reader, const config& cfg,
                    const std::atomic<bool>& shutting_down)
-    : auth_(a), files_(files), pool_(pool), cfg_(cfg), shutting_down_(shutting_down) {}
+    : auth_(a), files_(files), pool_(pool), reader_(reader), cfg_(cfg), shutting_down_(shutting_down) {}
+
+template <class Job>
+void http_api::on_store(const char* what, Job job, std::function<void(http_response)> done) {
+  auto answer = [what, done](store_answer<http_response> res) {
+    if (res) return done(std::move(*res.value));
+    log::error(what, "error=" + log::clean(res.error));
+    done(store_unavailable());
+  };
+  if (!reader_.submit(std::move(job), std::move(answer))) {
+    log::warn("busy", std::string(what) + " the store queue is full");
+    done(store_busy());
+  }
+}
 
 bool http_api::origin_allowed(const http_request& r) const {
   if (!r.has_origin) return true;
@@ -84,12 +110,6 @@ bool http_api::origin_allowed(const http_request& r) const {
     if (origin == lower(allowed)) return true;
   }
   return false;
-}
-
-std::optional<user_profile> http_api::session_user(const http_request& r) {
-  const auto token = request_token(r);
-  if (token.empty()) return std::nullopt;
-  return auth_.user_for_token(token);
 }
 
 void http_api::handle(const http_request& r, std::function<void(http_response)> done) {
@@ -106,13 +126,33 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
         return done(json_error(403, "forbidden_origin", "Requests from this origin are not accepted."));
       }
       if (path == "/api/login") return post ? login(r, std::move(done)) : done(method_not_allowed("POST"));
-      if (path == "/api/logout") return done(post ? logout(r) : method_not_allowed("POST"));
+      if (path == "/api/logout") {
+        if (!post) return done(method_not_allowed("POST"));
+        auto token = request_token(r);
+        if (token.empty()) return done(unauthorized());
+        auto job = [this, token = std::move(token), address = r.address, tls = r.tls] {
+          if (!auth_.logout(token)) return unauthorized();
+          log::info("logout", "addr=" + address);
+          if (on_session_ended) on_session_ended(crypto::token_digest(token));
+          http_response res;
+          res.status = 204;
+          res.set("Set-Cookie", cookie(tls, "", 0));
+          res.set("Cache-Control", "no-store");
+          return res;
+        };
+        return on_store("logout", std::move(job), std::move(done));
+      }
       if (path == "/api/me" || path == "/api/employees") {
         if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
-        const auto user = session_user(r);
-        if (!user) return done(unauthorized());
-        if (path == "/api/me") return done(json_ok(200, encode_user(*user)));
-        return done(json_ok(200, encode_users(auth_.employees())));
+        auto token = request_token(r);
+        if (token.empty()) return done(unauthorized());
+        auto job = [this, token = std::move(token), me = path == "/api/me"] {
+          const auto user = auth_.user_for_token(token);
+          if (!user) return unauthorized();
+          if (me) return json_ok(200, encode_user(*user));
+          return json_ok(200, encode_users(auth_.employees()));
+        };
+        return on_store("api", std::move(job), std::move(done));
       }
       return done(json_error(404, "not_found", "There is no such API."));
     }
@@ -183,27 +223,17 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
   }
 }
 
-http_response http_api::logout(const http_request& r) {
-  const auto token = request_token(r);
-  if (token.empty() || !auth_.logout(token)) return unauthorized();
-  log::info("logout", "addr=" + r.address);
-  if (on_session_ended) on_session_ended(crypto::token_digest(token));
-  http_response res;
-  res.status = 204;
-  res.set("Set-Cookie", cookie(r.tls, "", 0));
-  res.set("Cache-Control", "no-store");
-  return res;
-}
-
-http_api::admission http_api::admit_websocket(const http_request& r) {
-  admission a;
-  auto refuse = [&](unsigned status, const char* code, const char* message) {
+void http_api::admit_websocket(const http_request& r, std::function<void(admission)> done) {
+  auto refusal = [address = r.address](unsigned status, const char* code, const char* message) {
+    admission a;
     a.refusal = json_error(status, code, message);
-    log::warn("upgrade", "refused=" + std::string(code) + " addr=" + r.address);
+    log::warn("upgrade", "refused=" + std::string(code) + " addr=" + address);
     return a;
   };
-  if (shutting_down_.load()) return refuse(503, "shutting_down", "The server is shutting down.");
-  if (!origin_allowed(r)) return refuse(403, "forbidden_origin", "WebSocket connections from this origin are refused.");
+  if (shutting_down_.load()) return done(refusal(503, "shutting_down", "The server is shutting down."));
+  if (!origin_allowed(r)) {
+    return done(refusal(403, "forbidden_origin", "WebSocket connections from this origin are refused."));
+  }
 
   member_info m;
   m.address = r.address;
@@ -212,22 +242,28 @@ http_api::admission http_api::admit_websocket(const http_request& r) {
     std::int64_t v = -1;
     const auto res = std::from_chars(since->data(), since->data() + since->size(), v);
     if (res.ec != std::errc() || res.ptr != since->data() + since->size() || v < 0) {
-      return refuse(400, "bad_request", "since must be a message id (a non-negative integer).");
+      return done(refusal(400, "bad_request", "since must be a message id (a non-negative integer)."));
     }
     m.since = v;
   }
-  const auto username = query_param(r.target, "username");
-  try {
-    if (const auto user = session_user(r)) {
+  auto username = query_param(r.target, "username");
+  auto token = request_token(r);
+  if (token.empty() && !(cfg_.guest_mode && username && !username->empty())) {
+    return done(refusal(401, "unauthorized", "Log in first."));
+  }
+  // The session (or the guest name) is checked against the store on its worker.
+  auto job = [this, m = std::move(m), username = std::move(username), token = std::move(token),
+              refusal]() mutable -> admission {
+    if (const auto user = token.empty() ? std::nullopt : auth_.user_for_token(token)) {
       if (username && !username->empty() && *username != user->username) {
-        return refuse(403, "username_mismatch", "The username does not match your session.");
+        return refusal(403, "username_mismatch", "The username does not match your session.");
       }
       m.user = *user;
-      m.session = crypto::token_digest(request_token(r));
+      m.session = crypto::token_digest(token);
     } else if (cfg_.guest_mode && username && !username->empty()) {
-      if (!is_valid_username(*username)) return refuse(400, "bad_request", "That is not a valid username.");
+      if (!is_valid_username(*username)) return refusal(400, "bad_request", "That is not a valid username.");
       if (auth_.is_registered(*username)) {
-        return refuse(403, "username_taken", "That name belongs to a registered user; log in instead.");
+        return refusal(403, "username_taken", "That name belongs to a registered user; log in instead.");
       }
       m.guest = true;
       m.user.username = *username;
@@ -235,15 +271,25 @@ http_api::admission http_api::admit_websocket(const http_request& r) {
       m.user.firstname = *username;
       m.user.job_title = "Guest";
     } else {
-      return refuse(401, "unauthorized", "Log in first.");
+      return refusal(401, "unauthorized", "Log in first.");
     }
-  } catch (const std::exception& e) {
-    log::error("upgrade", "addr=" + r.address + " error=" + log::clean(e.what()));
-    a.refusal = json_error(500, "internal", "Something went wrong on the server.");
+    admission a;
+    a.member = std::move(m);
     return a;
+  };
+  auto answer = [done, address = r.address](store_answer<admission> a) {
+    if (a) return done(std::move(*a.value));
+    log::error("upgrade", "addr=" + address + " error=" + log::clean(a.error));
+    admission refused;
+    refused.refusal = store_unavailable();
+    done(std::move(refused));
+  };
+  if (!reader_.submit(std::move(job), answer)) {
+    log::warn("busy", "upgrade addr=" + r.address + " the store queue is full");
+    admission refused;
+    refused.refusal = store_busy();
+    done(std::move(refused));
   }
-  a.member = std::move(m);
-  return a;
 }
 
 }  // namespace chat::server

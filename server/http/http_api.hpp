@@ -15,19 +15,25 @@ namespace chat::server {
 
 class auth;
 class static_files;
+class store_worker;
 class worker_pool;
 struct config;
 
 /** The path of the chat socket. */
 inline constexpr std::string_view chat_socket_path = "/websocket/chatroom";
 
-/** Answers requests. Thread-safe. */
+/** Answers requests. Thread-safe. No store call runs on the caller's thread:
+ *  session checks, logouts and lists run on the store worker (`reader`),
+ *  logins on the hashing pool. */
 class http_api {
  public:
-  http_api(auth& a, static_files& files, worker_pool& pool, const config& cfg, const std::atomic<bool>& shutting_down);
+  http_api(auth& a, static_files& files, worker_pool& pool, store_worker& reader, const config& cfg,
+           const std::atomic<bool>& shutting_down);
 
   /** Answers a (non-upgrade) request. `done` is called exactly once, maybe on
-   *  another thread (logins verify passwords on the worker pool). */
+   *  another thread (the store worker, the hashing pool): it must post the
+   *  response to the connection's thread. A full store queue answers 503
+   *  `busy`, a failing store 503 `unavailable`. */
   void handle(const http_request& r, std::function<void(http_response)> done);
 
   /** The verdict on a WebSocket upgrade to chat_socket_path: a member, or the refusal. */
@@ -35,7 +41,10 @@ class http_api {
     std::optional<member_info> member;
     http_response refusal;
   };
-  admission admit_websocket(const http_request& r);
+  /** Checks an upgrade; `done(verdict)` is called exactly once, maybe on the
+   *  store worker's thread (the session lookup runs there): it must post the
+   *  verdict to the connection's thread. */
+  void admit_websocket(const http_request& r, std::function<void(admission)> done);
 
   /** True if the request has no Origin or its Origin is the server's own or allowed. */
   bool origin_allowed(const http_request& r) const;
@@ -46,12 +55,14 @@ class http_api {
 
  private:
   void login(const http_request& r, std::function<void(http_response)> done);
-  http_response logout(const http_request& r);
-  std::optional<user_profile> session_user(const http_request& r);
+  /** Runs `job` (returning the response) on the store worker. */
+  template <class Job>
+  void on_store(const char* what, Job job, std::function<void(http_response)> done);
 
   auth& auth_;
   static_files& files_;
   worker_pool& pool_;
+  store_worker& reader_;
   const config& cfg_;
   const std::atomic<bool>& shutting_down_;
 };

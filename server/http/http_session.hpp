@@ -1,7 +1,8 @@
 // One HTTP connection, plain or TLS: reads a request (with header/body limits
-// and a read timeout), answers it through http_api, or, on an admitted
-// upgrade, answers the WebSocket handshake itself and hands the socket to a
-// ws_session (our own framing from there on). Include only from sessions_*.cpp.
+// and a read timeout), answers it through http_api, or, on an upgrade, carries
+// out the opening handshake that ws/handshake decides (after http_api's
+// session check) and hands the socket to a ws_session (our own framing from
+// there on). Include only from sessions_*.cpp.
 #pragma once
 
 #include "config.hpp"
@@ -11,7 +12,7 @@
 #include "http/security_headers.hpp"
 #include "ws/io_shard.hpp"
 #include "server_context.hpp"
-#include "ws/ws_frame.hpp"
+#include "ws/handshake.hpp"
 #include "ws/ws_session.hpp"
 
 #include <chat/limits.hpp>
@@ -86,46 +87,48 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     head_ = req.method() == http::verb::head;
 
     if (beast::websocket::is_upgrade(req)) {
-      if (r.path() != chat_socket_path) return send(json_error(404, "not_found", "There is no such WebSocket."));
-      auto verdict = ctx_.api.admit_websocket(r);
-      if (!verdict.member) {
-        keep_alive_ = false;
-        return send(std::move(verdict.refusal));
-      }
-      // The handshake (RFC 6455 §4.2): Beast parsed the request, we answer it.
-      if (req[http::field::sec_websocket_version] != "13") {
-        auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
-        res.set("Sec-WebSocket-Version", "13");
-        keep_alive_ = false;
-        return send(std::move(res));
-      }
-      const auto key = req[http::field::sec_websocket_key];
-      if (!ws::valid_key(key)) {
-        keep_alive_ = false;
-        return send(json_error(400, "bad_request", "That is not a WebSocket handshake."));
-      }
-      std::string response =
-          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Accept: " + ws::accept_key(key) + "\r\nServer: chatroom-server\r\n\r\n";
-      // Bytes the client sent right after its request belong to the WebSocket.
-      const auto rest = buffer_.cdata();
-      const std::string early(static_cast<const char*>(rest.data()), rest.size());
-      beast::get_lowest_layer(stream_).expires_never();
-      if constexpr (is_tls_stream<Stream>) {
-        std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
-            ->start(std::move(response), early);
-      } else {
-        std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_,
-                                                   std::move(*verdict.member))
-            ->start(std::move(response), early);
-      }
-      return;
+      return upgrade(r, std::string(req[http::field::sec_websocket_version]),
+                     std::string(req[http::field::sec_websocket_key]));
     }
 
     ctx_.api.handle(r, [self = this->shared_from_this()](http_response res) {
       net::post(self->stream_.get_executor(),
                 [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
     });
+  }
+
+  /** The upgrade of `r` to the chat socket: the decisions are ws/handshake's,
+   *  the session check is http_api's. */
+  void upgrade(const http_request& r, std::string version, std::string key) {
+    if (auto refusal = ws::refuse_upgrade_target(r.path())) return send(std::move(*refusal));
+    // The session check runs on the store worker; the upgrade goes on here.
+    ctx_.api.admit_websocket(r, [self = this->shared_from_this(), version = std::move(version),
+                                 key = std::move(key)](http_api::admission verdict) mutable {
+      net::post(self->stream_.get_executor(), [self, verdict = std::move(verdict), version = std::move(version),
+                                               key = std::move(key)]() mutable {
+        self->on_admitted(std::move(verdict), version, key);
+      });
+    });
+  }
+
+  /** The session check's verdict: refuse, or answer the handshake and hand the
+   *  connection to a ws_session (our own framing from there on). */
+  void on_admitted(http_api::admission verdict, std::string_view version, std::string_view key) {
+    keep_alive_ = false;
+    if (!verdict.member) return send(std::move(verdict.refusal));
+    const auto unread = buffer_.cdata();
+    auto reply = ws::answer_upgrade(version, key, {static_cast<const char*>(unread.data()), unread.size()},
+                                    handshake_started_, ws::handshake_clock::now(),
+                                    std::chrono::seconds(ctx_.cfg.ws_handshake_timeout_s));
+    if (reply.refusal) return send(std::move(*reply.refusal));
+    beast::get_lowest_layer(stream_).expires_never();
+    if constexpr (is_tls_stream<Stream>) {
+      std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))
+          ->start(std::move(reply.response), reply.early);
+    } else {
+      std::make_shared<ws_session<shard_socket>>(stream_.release_socket(), shard_, ctx_, std::move(*verdict.member))
+          ->start(std::move(reply.response), reply.early);
+    }
   }
 
   /** Answers a request that could not be read, then closes. */
@@ -189,6 +192,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     if (ec) return fail(ec, "write");
     if (!keep_alive) return do_close();
+    handshake_started_ = ws::handshake_clock::now();  // a kept-alive connection may upgrade next
     do_read();
   }
 
@@ -223,6 +227,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = false;
   bool head_ = false;
+  /** When an upgrade on this connection began: its accept (TLS handshake
+   *  included), or the end of the previous response. */
+  ws::handshake_clock::time_point handshake_started_ = ws::handshake_clock::now();
 };
 
 }  // namespace chat::server

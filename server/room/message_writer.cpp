@@ -7,7 +7,7 @@
 
 namespace chat::server {
 
-message_writer::message_writer(store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending,
+message_writer::message_writer(message_store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending,
                                std::size_t max_batch, std::chrono::microseconds commit_interval)
     : store_(s),
       on_commit_(std::move(on_commit)),

@@ -6,7 +6,7 @@
 // per batch.
 #pragma once
 
-#include "store/store.hpp"
+#include "store/messages.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -44,7 +44,7 @@ class message_writer {
   /** `commit_interval`: while messages keep coming, a commit starts at most
    *  this long after the previous one started (0: as soon as woken); a
    *  message after a quiet spell is committed at once. */
-  message_writer(store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending, std::size_t max_batch,
+  message_writer(message_store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending, std::size_t max_batch,
                  std::chrono::microseconds commit_interval = {});
   ~message_writer();
   message_writer(const message_writer&) = delete;
@@ -63,7 +63,7 @@ class message_writer {
  private:
   void run();
 
-  store& store_;
+  message_store& store_;
   commit_fn on_commit_;
   fail_fn on_fail_;
   const std::size_t max_pending_;

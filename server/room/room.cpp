@@ -2,7 +2,9 @@
 #include "room/room.hpp"
 
 #include "log.hpp"
-#include "store/store.hpp"
+#include "store/messages.hpp"
+#include "store/store_worker.hpp"
+#include "ws/ws_frame.hpp"
 
 #include <chat/codes.hpp>
 #include <chat/limits.hpp>
@@ -33,8 +35,9 @@ std::string who(const member_info& i) {
 
 }  // namespace
 
-room::room(store& s, room_options opts, std::unique_ptr<fanout> bus)
+room::room(message_store& s, store_worker& reader, room_options opts, std::unique_ptr<fanout> bus)
     : store_(s),
+      reader_(reader),
       opts_(opts),
       rate_(opts.rate_per_second, opts.rate_burst),
       last_id_(s.last_message_id()),
@@ -59,7 +62,7 @@ void room::add_shard(member_shard& s) {
   shards_.push_back(&s);
 }
 
-member_reply room::join(const std::shared_ptr<room_member>& m) {
+void room::join(const std::shared_ptr<room_member>& m, join_done done) {
   const auto& info = m->info();
   std::int64_t upto = 0;
   std::vector<std::string> online;
@@ -80,24 +83,38 @@ member_reply room::join(const std::shared_ptr<room_member>& m) {
 
   member_reply reply;
   reply.last_id = upto;
-  if (!info.v1 && !info.since) return reply;  // the seed's clients get live messages only
-  try {
-    message_page page = info.since ? store_.messages_page(*info.since, upto, limits::resume_max)
-                                   : store_.messages_page(0, upto, limits::history_on_connect);
+  if (!info.v1 && !info.since) return done(std::move(reply));  // the seed's clients get live messages only
+  const std::int64_t after = info.since.value_or(0);
+  const std::size_t max = info.since ? limits::resume_max : limits::history_on_connect;
+  auto read = [this, after, upto, max] {
+    message_page page = store_.messages_page(after, upto, max);
     fit(page);
-    if (info.v1) {
+    return page;
+  };
+  // Runs on the worker thread: it holds no reference to the member, so the
+  // member is never destroyed there (done() hands the reply to its thread).
+  auto answer = [info = info, upto, online = std::move(online), done](store_answer<message_page> page) mutable {
+    member_reply reply;
+    reply.last_id = upto;
+    if (!page) {
+      log::error("history", who(info) + " error=" + log::clean(page.error));
+      reply.close_code = close_code::internal_error;
+      reply.close_reason = "history unavailable";
+    } else if (info.v1) {
       reply.frames.push_back(make_frame(encode(welcome_event{info.user, std::move(online), upto})));
-      reply.frames.push_back(make_frame(encode(history_event{std::move(page.messages), page.more_before, {}})));
+      reply.frames.push_back(
+          make_frame(encode(history_event{std::move(page.value->messages), page.value->more_before, {}})));
     } else {
-      for (const auto& msg : page.messages) reply.frames.push_back(make_frame(encode(msg)));
+      for (const auto& msg : page.value->messages) reply.frames.push_back(make_frame(encode(msg)));
     }
-  } catch (const std::exception& e) {
-    log::error("history", who(info) + " error=" + log::clean(e.what()));
-    reply.frames.clear();
-    reply.close_code = close_code::internal_error;
-    reply.close_reason = "history unavailable";
+    done(std::move(reply));
+  };
+  if (!reader_.submit(std::move(read), std::move(answer))) {
+    log::warn("busy", who(info) + " the store queue is full");
+    reply.close_code = close_code::try_again_later;
+    reply.close_reason = "server busy; reconnect with since=";
+    done(std::move(reply));
   }
-  return reply;
 }
 
 void room::leave(room_member* m) {
@@ -175,13 +192,27 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
   if (request.before) upto = std::min(upto, *request.before - 1);
   const auto limit = static_cast<std::size_t>(
       std::clamp<std::int64_t>(request.limit, 1, static_cast<std::int64_t>(limits::history_max_page)));
-  try {
+  auto read = [this, upto, limit] {
     auto page = store_.messages_page(0, upto, limit);
     fit(page);
-    reply.frames.push_back(make_frame(encode(history_event{std::move(page.messages), page.more_before, request.before})));
-  } catch (const std::exception& e) {
-    log::error("history", who(info) + " error=" + log::clean(e.what()));
-    reply.frames.push_back(error_frame(wire_error::unavailable, "History is unavailable right now."));
+    return page;
+  };
+  // The answer goes through deliver(): posted to the member's I/O thread.
+  auto answer = [this, weak = std::weak_ptr<room_member>(m), before = request.before](
+                    store_answer<message_page> page) {
+    auto member = weak.lock();
+    if (!member) return;
+    if (!page) {
+      log::error("history", who(member->info()) + " error=" + log::clean(page.error));
+      member->deliver(make_list({error_frame(wire_error::unavailable, "History is unavailable right now.")}));
+      return;
+    }
+    member->deliver(make_list(
+        {make_frame(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
+  };
+  if (!reader_.submit(std::move(read), std::move(answer))) {
+    log::warn("busy", who(info) + " the store queue is full");
+    reply.frames.push_back(error_frame(wire_error::busy, "The server is busy; ask again."));
   }
   return reply;
 }

@@ -10,19 +10,22 @@
 //    id order, one at a time, to room::on_batch. There, under mu_, last_id_
 //    becomes the batch's highest id; after unlocking the room hands the batch
 //    to every shard, which posts it to its I/O thread and frames it there.
-//  * join() runs in ONE handler on the joining member's I/O thread: under mu_
-//    it registers the member and reads L = last_id_; after unlocking it reads
-//    history (since, L] from the store and returns welcome + history and L,
-//    which the session queues (and remembers) before that handler returns.
-//  * A shard's handler for a batch runs on that thread and gives each of its
-//    joined members the batch's messages with id > L, in order.
+//  * join() runs on the joining member's I/O thread: under mu_ it registers
+//    the member and reads its join point L = last_id_. The history (since, L]
+//    is read on the store worker, never on an I/O thread; its reply (welcome,
+//    history, L) is posted back to the member's I/O thread.
+//  * Until that reply is queued there, the member holds every batch that
+//    reaches it, in arrival order (join_gate); right after queueing the
+//    history it flushes them, and from then on takes batches as they come,
+//    each time only the messages with id > L, in order.
 //  * So a message with id <= L was delivered before the registration and is in
 //    the history (and skipped in any batch); a message with id > L belongs to a
 //    batch handed over after the registration, whose handler runs on the
-//    member's thread after the join handler, i.e. it is queued after the
-//    history. Every message reaches the member exactly once, in id order.
+//    member's thread after the join handler, i.e. it is held or queued after
+//    the history. Every message reaches the member exactly once, in id order.
 //  * Members without a shard (tests) get each delivered batch through
-//    deliver(), posted after the same last_id_ update, as before.
+//    deliver(), posted after the same last_id_ update, and the join reply
+//    through join()'s callback; they order the two the same way.
 #pragma once
 
 #include "fanout/fanout.hpp"
@@ -37,6 +40,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,7 +52,8 @@
 
 namespace chat::server {
 
-class store;
+class message_store;
+class store_worker;
 
 /** One encoded frame, shared by every session that sends it. */
 using frame = std::shared_ptr<const std::string>;
@@ -124,8 +129,10 @@ struct member_reply {
 /** Members, presence, ordering and broadcast. Thread-safe. */
 class room final : private fanout_consumer {
  public:
-  /** `bus` carries committed batches back to this room (and, in a cluster, to the other nodes'). */
-  room(store& s, room_options opts, std::unique_ptr<fanout> bus = make_local_fanout());
+  /** `s`: where messages are stored and read; `reader`: the thread that reads
+   *  history for the members (the writer has its own); `bus` carries
+   *  committed batches back to this room (and, in a cluster, to the other nodes'). */
+  room(message_store& s, store_worker& reader, room_options opts, std::unique_ptr<fanout> bus = make_local_fanout());
   ~room();
   room(const room&) = delete;
   room& operator=(const room&) = delete;
@@ -133,13 +140,21 @@ class room final : private fanout_consumer {
   /** Adds an I/O thread's shard; call before any member joins. */
   void add_shard(member_shard& s);
 
-  /** Registers a member and returns its welcome and history (see the invariant
-   *  above). Call on the member's I/O thread, once. */
-  member_reply join(const std::shared_ptr<room_member>& m);
+  /** Called with a member's join reply: on the store worker's thread, or
+   *  inside join() when there is nothing to read; it must post the reply to
+   *  the member's I/O thread and do nothing else. */
+  using join_done = std::function<void(member_reply)>;
+  /** Registers a member at its join point and has its welcome and history
+   *  read off the I/O threads (see the invariant above); `done` gets them.
+   *  Call on the member's I/O thread, once. If the store worker's queue is
+   *  full the reply closes with 1013; if the read fails, with 1011. */
+  void join(const std::shared_ptr<room_member>& m, join_done done);
   /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
   void leave(room_member* m);
   /** Handles one text message from a member, already checked as UTF-8 (by the
-   *  frame reader). Call on the member's I/O thread. */
+   *  frame reader). Call on the member's I/O thread. A history request is
+   *  answered later, through m->deliver(), from the store worker (`busy` at
+   *  once if its queue is full). */
   member_reply handle_text(const std::shared_ptr<room_member>& m, valid_utf8 text);
   /** The same for text not checked yet (tests, tools): invalid UTF-8 is
    *  answered like any undecodable request. */
@@ -176,7 +191,8 @@ class room final : private fanout_consumer {
    *  The members it touched go to `keep`, which the caller releases unlocked. */
   void announce_locked(frame f, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep);
 
-  store& store_;
+  message_store& store_;
+  store_worker& reader_;
   const room_options opts_;
   rate_limiter rate_;
 

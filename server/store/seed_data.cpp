@@ -2,7 +2,7 @@
 #include "store/seed_data.hpp"
 
 #include "auth/crypto.hpp"
-#include "store/store.hpp"
+#include "store/users.hpp"
 
 namespace chat::server {
 
@@ -20,7 +20,7 @@ const std::vector<sample_employee>& sample_employees() {
   return list;
 }
 
-void seed_sample_data(store& s) {
+void seed_sample_data(user_store& s) {
   s.add_department({1, "Engineering", "ENG", "San Francisco"});
   s.add_department({2, "Sales", "SAL", "New York"});
   s.add_department({3, "Human Resources", "HR", "Chicago"});

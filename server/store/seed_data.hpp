@@ -8,7 +8,7 @@
 
 namespace chat::server {
 
-class store;
+class user_store;
 
 /** One sample employee as seeded. */
 struct sample_employee {
@@ -24,6 +24,6 @@ const std::vector<sample_employee>& sample_employees();
 
 /** Adds the departments and employees (hashing each password). Call once, on
  *  a database the store just created. */
-void seed_sample_data(store& s);
+void seed_sample_data(user_store& s);
 
 }  // namespace chat::server

@@ -17,8 +17,9 @@
 #include "http/security_headers.hpp"
 #include "store/seed_data.hpp"
 #include "http/static_files.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "auth/worker_pool.hpp"
+#include "store/store_worker.hpp"
 
 #include <chat/limits.hpp>
 #include <chat/validation.hpp>
@@ -61,6 +62,7 @@ struct world {
   std::unique_ptr<auth> users;
   std::unique_ptr<static_files> files;
   worker_pool pool{2, chat::limits::max_pending_logins};
+  store_worker reader{1024};
   config cfg = default_config();
   config guest_cfg = default_config();
   std::atomic<bool> shutting_down{false};
@@ -93,14 +95,14 @@ struct world {
 
     db = open_sqlite_store((dir / "chat.db").string());
     seed_sample_data(*db);
-    users = std::make_unique<auth>(*db);
+    users = std::make_unique<auth>(*db, *db);
     files = std::make_unique<static_files>(root);
     cfg.web_root = root;
     cfg.allow_origins = {"https://chat.example.com"};
     guest_cfg = cfg;
     guest_cfg.guest_mode = true;
-    api = std::make_unique<http_api>(*users, *files, pool, cfg, shutting_down);
-    guest_api = std::make_unique<http_api>(*users, *files, pool, guest_cfg, shutting_down);
+    api = std::make_unique<http_api>(*users, *files, pool, reader, cfg, shutting_down);
+    guest_api = std::make_unique<http_api>(*users, *files, pool, reader, guest_cfg, shutting_down);
     live_digest = crypto::token_digest(live_token);
     live_emp_id = db->find_user("user1")->user.id;
     renew_session();
@@ -108,6 +110,7 @@ struct world {
 
   ~world() {
     pool.stop();
+    reader.stop();
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
@@ -163,16 +166,18 @@ void check_response(const http_response& res, const http_request& r, bool upgrad
   if (upgrade) FUZZ_CHECK(res.status >= 400, "an upgrade refusal that is not an error");
 }
 
-/** handle() calls `done` exactly once, maybe on a pool thread: wait for it. */
-http_response answer(http_api& api, const http_request& r) {
+/** Calls `start(done)` and waits for `done`, which must come exactly once,
+ *  maybe on a pool or store worker thread. */
+template <class Answer, class Start>
+Answer wait_answer(Start start) {
   struct waiter {
     std::mutex mu;
     std::condition_variable cv;
     int calls = 0;
-    http_response res;
+    Answer res;
   };
   auto w = std::make_shared<waiter>();
-  api.handle(r, [w](http_response res) {
+  start([w](Answer res) {
     std::lock_guard lock(w->mu);
     FUZZ_CHECK(++w->calls == 1, "done called twice");
     w->res = std::move(res);
@@ -183,8 +188,13 @@ http_response answer(http_api& api, const http_request& r) {
   return w->res;
 }
 
+http_response answer(http_api& api, const http_request& r) {
+  return wait_answer<http_response>([&](auto done) { api.handle(r, std::move(done)); });
+}
+
 void admit(http_api& api, const http_request& r, bool guest_mode) {
-  const auto verdict = api.admit_websocket(r);
+  const auto verdict =
+      wait_answer<http_api::admission>([&](auto done) { api.admit_websocket(r, std::move(done)); });
   if (!verdict.member) return check_response(verdict.refusal, r, true);
   const auto& m = *verdict.member;
   FUZZ_CHECK(!m.user.username.empty(), "admitted without a name");

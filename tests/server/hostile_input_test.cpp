@@ -9,7 +9,7 @@
 #include "room/room.hpp"
 #include "server.hpp"
 #include "stats.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include "raw_socket.hpp"
 #include "test_client.hpp"

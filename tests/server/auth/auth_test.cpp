@@ -4,7 +4,7 @@
 #include "auth/login_throttle.hpp"
 #include "room/rate_limiter.hpp"
 #include "store/seed_data.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include "test_support.hpp"
 
@@ -31,7 +31,7 @@ TEST_CASE("login, session lookup and logout", "[auth]") {
   REQUIRE(crypto::init());
   auto s = open_sqlite_store((d / "t.db").string());
   seed_sample_data(*s);
-  auth a(*s);
+  auth a(*s, *s);
 
   auto ok = a.login("user1", "user1", "10.0.0.1");
   REQUIRE(ok.result == login_outcome::status::ok);

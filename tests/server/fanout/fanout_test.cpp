@@ -5,7 +5,8 @@
 // interface, which is what the seam is for; the store is the real SQLite one.
 #include "fanout/fanout.hpp"
 #include "room/room.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_worker.hpp"
 
 #include "test_support.hpp"
 
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <mutex>
+#include <optional>
 
 using namespace chat::server;
 
@@ -74,6 +76,22 @@ room_options options() {
   return o;
 }
 
+/** Joins `m` and waits for its reply (read on the store worker). */
+member_reply join_and_wait(room& r, const std::shared_ptr<room_member>& m) {
+  auto reply = std::make_shared<std::optional<member_reply>>();
+  auto mu = std::make_shared<std::mutex>();
+  r.join(m, [reply, mu](member_reply got) {
+    std::lock_guard lock(*mu);
+    *reply = std::move(got);
+  });
+  REQUIRE(chat::test::wait_for([&] {
+    std::lock_guard lock(*mu);
+    return reply->has_value();
+  }));
+  std::lock_guard lock(*mu);
+  return **reply;
+}
+
 }  // namespace
 
 TEST_CASE("the writer publishes each committed message once, in commit order, and nothing reaches members unless the fan-out delivers it",
@@ -82,9 +100,10 @@ TEST_CASE("the writer publishes each committed message once, in commit order, an
   auto db = open_sqlite_store((d / "t.db").string());
   auto bus = std::make_unique<relay_fanout>();
   auto& relay = *bus;
-  room r(*db, options(), std::move(bus));
+  store_worker reader(64);
+  room r(*db, reader, options(), std::move(bus));
   auto amy = std::make_shared<recording_member>("amy");
-  r.join(amy);
+  join_and_wait(r, amy);
 
   constexpr int total = 300;
   for (int k = 0; k < total; ++k) r.handle_text(amy, "m" + std::to_string(k));
@@ -114,9 +133,10 @@ TEST_CASE("a batch another node committed reaches this node's members and moves 
   auto db = open_sqlite_store((d / "t.db").string());
   auto bus = std::make_unique<relay_fanout>();
   auto& relay = *bus;
-  room r(*db, options(), std::move(bus));
+  store_worker reader(64);
+  room r(*db, reader, options(), std::move(bus));
   auto amy = std::make_shared<recording_member>("amy");
-  r.join(amy);
+  join_and_wait(r, amy);
 
   // Another node wrote to the shared store and published; this node only sees the bus.
   const auto outcomes = db->append_messages({{"bob", "from node 2", "", 1000}, {"bob", "again", "", 1001}});
@@ -128,7 +148,7 @@ TEST_CASE("a batch another node committed reaches this node's members and moves 
   CHECK(r.last_id() == 2);
   // A member joining now starts after them: its history has them, no batch repeats them.
   auto eve = std::make_shared<recording_member>("eve");
-  const auto reply = r.join(eve);
+  const auto reply = join_and_wait(r, eve);
   CHECK(reply.last_id == 2);
   r.stop_writer();
 }

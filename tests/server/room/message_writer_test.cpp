@@ -3,7 +3,7 @@
 // interval share one commit, a writer not woken commits nothing until wake(),
 // and stop() commits what is still queued.
 #include "room/message_writer.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include "test_support.hpp"
 

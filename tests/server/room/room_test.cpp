@@ -1,8 +1,10 @@
 // The room without sockets: fake members record what is posted to them, in
-// post order, after the frames their join handler returned, which is what a
-// strand does. This tests the join/broadcast invariant of room.hpp directly.
+// post order, after their join reply (welcome and history, read on the store
+// worker), which is what a member's I/O thread does with its held batches.
+// This tests the join/broadcast invariant of room.hpp directly.
 #include "room/room.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_worker.hpp"
 
 #include "test_support.hpp"
 
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -46,6 +49,18 @@ class fake_member final : public room_member {
   void set_join_reply(const member_reply& r) {
     std::lock_guard lock(mu_);
     for (const auto& f : r.frames) joined_.push_back(*f);
+    if (r.close_code != 0) closed_with_ = r.close_code;
+    joined_at_ = r.last_id;
+    has_reply_ = true;
+  }
+  bool has_reply() {
+    std::lock_guard lock(mu_);
+    return has_reply_;
+  }
+  /** Frames posted after the join reply, as sent. */
+  std::size_t posted() {
+    std::lock_guard lock(mu_);
+    return posted_.size();
   }
   std::uint16_t closed_with() {
     std::lock_guard lock(mu_);
@@ -57,7 +72,57 @@ class fake_member final : public room_member {
   std::vector<std::string> joined_;
   std::vector<std::string> posted_;
   std::uint16_t closed_with_ = 0;
+  std::int64_t joined_at_ = -1;
+  bool has_reply_ = false;
 };
+
+/** The real store, whose history reads fail or wait while told to. */
+class flaky_messages final : public message_store {
+ public:
+  explicit flaky_messages(message_store& real) : real_(real) {}
+  std::vector<append_outcome> append_messages(const std::vector<message_draft>& d) override {
+    return real_.append_messages(d);
+  }
+  std::int64_t last_message_id() override { return real_.last_message_id(); }
+  message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) override {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !paused_; });
+    if (failing_) throw store_error("disk I/O error");
+    lock.unlock();
+    return real_.messages_page(after, upto, max);
+  }
+  void fail(bool on) {
+    std::lock_guard lock(mu_);
+    failing_ = on;
+  }
+  void pause(bool on) {
+    {
+      std::lock_guard lock(mu_);
+      paused_ = on;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  message_store& real_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool failing_ = false;
+  bool paused_ = false;
+};
+
+/** A room with its store worker; the worker stops before the room goes. */
+struct test_room {
+  test_room(message_store& s, room_options o, std::size_t max_jobs = 1024) : reader(max_jobs), r(s, reader, o) {}
+  ~test_room() { reader.stop(); }
+  store_worker reader;
+  room r;
+};
+
+/** Asks the room to join `m` without waiting for the reply. */
+void start_join(room& r, const std::shared_ptr<fake_member>& m) {
+  r.join(m, [m](member_reply reply) { m->set_join_reply(reply); });
+}
 
 room_options options(double rate = 0) {
   room_options o;
@@ -72,7 +137,8 @@ room_options options(double rate = 0) {
 
 std::shared_ptr<fake_member> join(room& r, std::string name, bool v1 = true, std::optional<std::int64_t> since = {}) {
   auto m = std::make_shared<fake_member>(std::move(name), v1, since);
-  m->set_join_reply(r.join(m));
+  start_join(r, m);
+  REQUIRE(chat::test::wait_for([&] { return m->has_reply(); }));
   return m;
 }
 
@@ -92,7 +158,8 @@ std::vector<std::int64_t> message_ids(const std::vector<json>& frames) {
 TEST_CASE("members joining during a stream of messages get each one exactly once, in order", "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
-  room r(*db, options());
+  test_room t(*db, options());
+  auto& r = t.r;
   auto sender = join(r, "amy");
   constexpr int total = 400;
 
@@ -101,10 +168,12 @@ TEST_CASE("members joining during a stream of messages get each one exactly once
   });
   std::vector<std::shared_ptr<fake_member>> joiners;
   for (int k = 0; k < 40; ++k) {
-    joiners.push_back(join(r, "j" + std::to_string(k), true, 0));  // since=0: everything, history then live
+    joiners.push_back(std::make_shared<fake_member>("j" + std::to_string(k), true, 0));  // since=0: history, then live
+    start_join(r, joiners.back());
     std::this_thread::yield();
   }
   producer.join();
+  for (const auto& m : joiners) REQUIRE(chat::test::wait_for([&] { return m->has_reply(); }));
   REQUIRE(chat::test::wait_for([&] { return r.last_id() == total; }));
   r.stop_writer();
 
@@ -117,7 +186,8 @@ TEST_CASE("members joining during a stream of messages get each one exactly once
 TEST_CASE("presence goes to v1 members only, once per user", "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
-  room r(*db, options());
+  test_room t(*db, options());
+  auto& r = t.r;
   auto a = join(r, "amy");
   auto legacy = join(r, "old", false);
   auto e1 = join(r, "eric");
@@ -142,7 +212,8 @@ TEST_CASE("presence goes to v1 members only, once per user", "[room]") {
 TEST_CASE("a duplicate client_id is echoed to its sender only", "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
-  room r(*db, options());
+  test_room t(*db, options());
+  auto& r = t.r;
   auto a = join(r, "amy");
   auto b = join(r, "bob");
   r.handle_text(a, R"({"type":"send","message":"hi","client_id":"x1"})");
@@ -164,7 +235,8 @@ TEST_CASE("history requests page back and respect the byte budget", "[room]") {
   db->append_messages(drafts);
   auto o = options();
   o.max_history_bytes = 10 * 1024;  // about nine of these messages
-  room r(*db, o);
+  test_room t(*db, o);
+  auto& r = t.r;
   auto m = join(r, "amy");
   auto sent = m->sent();
   const auto& first = sent[1];
@@ -172,22 +244,24 @@ TEST_CASE("history requests page back and respect the byte budget", "[room]") {
   CHECK(first.at("messages").size() < 10);
   CHECK(first.at("messages").back().at("id") == 30);  // the newest are kept
 
-  auto reply = r.handle_text(m, R"({"type":"history","before":5,"limit":3})");
-  REQUIRE(reply.frames.size() == 1);
-  const auto page = json::parse(*reply.frames[0]);
+  CHECK(r.handle_text(m, R"({"type":"history","before":5,"limit":3})").frames.empty());  // answered later
+  REQUIRE(chat::test::wait_for([&] { return m->posted() == 1; }));
+  const auto page = m->sent().back();
   CHECK(page.at("before") == 5);
   CHECK(message_ids({page}) == std::vector<std::int64_t>{2, 3, 4});
   CHECK(page.at("limited") == true);
 
-  auto legacy = std::make_shared<fake_member>("old", false);
-  r.join(legacy);
+  auto legacy = join(r, "old", false);
   CHECK(r.handle_text(legacy, R"({"type":"history","before":5})").frames.empty());
+  t.reader.stop();  // runs what was queued
+  CHECK(legacy->sent().empty());
 }
 
 TEST_CASE("refused sends: errors for v1, silence for legacy, 4029 after the strikes", "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
-  room r(*db, options(0.001));  // a burst of 3, practically no refill
+  test_room t(*db, options(0.001));  // a burst of 3, practically no refill
+  auto& r = t.r;
   auto a = join(r, "amy");
   for (int k = 0; k < 3; ++k) CHECK(r.handle_text(a, "ok").frames.empty());
   auto refused = r.handle_text(a, R"({"type":"send","message":"no","client_id":"c9"})");
@@ -209,7 +283,8 @@ TEST_CASE("refused sends: errors for v1, silence for legacy, 4029 after the stri
 TEST_CASE("close_all asks every member to close", "[room]") {
   chat::test::temp_dir d;
   auto db = open_sqlite_store((d / "t.db").string());
-  room r(*db, options());
+  test_room t(*db, options());
+  auto& r = t.r;
   auto a = join(r, "amy");
   auto b = join(r, "old", false);
   r.close_all(1001, "bye");
@@ -220,4 +295,48 @@ TEST_CASE("close_all asks every member to close", "[room]") {
   r.leave(b.get());
   CHECK(r.wait_empty(std::chrono::steady_clock::now()));
   CHECK(r.size() == 0);
+}
+
+TEST_CASE("a history read that fails closes the joining member with 1011, a failed page answers unavailable",
+          "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  flaky_messages flaky(*db);
+  test_room t(flaky, options());
+  flaky.fail(true);
+  auto a = join(t.r, "amy");
+  CHECK(a->closed_with() == chat::close_code::internal_error);
+  CHECK(a->sent().empty());  // no welcome without its history
+
+  flaky.fail(false);
+  auto b = join(t.r, "bob");
+  CHECK(b->closed_with() == 0);
+  CHECK(b->sent().at(1).at("type") == "history");
+  flaky.fail(true);
+  t.r.handle_text(b, R"({"type":"history","before":5})");
+  REQUIRE(chat::test::wait_for([&] { return b->posted() == 1; }));
+  CHECK(b->sent().back().at("code") == "unavailable");
+  CHECK(b->closed_with() == 0);  // a failed page is no reason to close
+}
+
+TEST_CASE("a full store queue closes a joining member with 1013 and answers a history request busy", "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  flaky_messages flaky(*db);
+  test_room t(flaky, options(), 1);  // one store job at a time
+  auto c = join(t.r, "carl");
+  flaky.pause(true);
+  auto a = std::make_shared<fake_member>("amy");
+  start_join(t.r, a);  // its history read now holds the only place
+  REQUIRE(chat::test::wait_for([&] { return t.reader.pending() == 1; }));
+  auto b = join(t.r, "bob");  // answered at once
+  CHECK(b->closed_with() == 1013);
+  const auto busy = t.r.handle_text(c, R"({"type":"history","before":5})");
+  REQUIRE(busy.frames.size() == 1);
+  CHECK(json::parse(*busy.frames[0]).at("code") == "busy");
+  CHECK_FALSE(a->has_reply());
+  flaky.pause(false);
+  REQUIRE(chat::test::wait_for([&] { return a->has_reply(); }));
+  CHECK(a->closed_with() == 0);
+  CHECK(a->sent().at(0).at("type") == "welcome");
 }

@@ -1,8 +1,9 @@
-// The SQLite store: schema and migrations, the hrdb seed, message ids and
-// de-duplication, history pages, sessions.
+// The SQLite store: schema and migrations, the hrdb seed, and each concern
+// through its interface (users, sessions, messages): message ids and
+// de-duplication, history pages, sessions; close() leaves no WAL behind.
 #include "auth/crypto.hpp"
 #include "store/seed_data.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include "test_support.hpp"
 
@@ -10,12 +11,14 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 using namespace chat::server;
 using chat::test::temp_dir;
 
 namespace {
 
-std::unique_ptr<store> seeded(const temp_dir& d) {
+std::unique_ptr<sqlite_store> seeded(const temp_dir& d) {
   REQUIRE(crypto::init());
   auto s = open_sqlite_store((d / "t.db").string());
   REQUIRE(s->created());
@@ -80,9 +83,10 @@ TEST_CASE("a database from a newer server is refused", "[store]") {
 TEST_CASE("messages get increasing ids and client_id de-duplicates per user", "[store]") {
   temp_dir d;
   auto s = open_sqlite_store((d / "t.db").string());
-  CHECK(s->last_message_id() == 0);
-  auto out = s->append_messages({{"amy", "one", "c1", 10}, {"eric", "two", "c1", 11}, {"amy", "three", "", 12},
-                                 {"amy", "one again", "c1", 13}, {"amy", "four", "", 14}});
+  message_store& m = *s;
+  CHECK(m.last_message_id() == 0);
+  auto out = m.append_messages({{"amy", "one", "c1", 10}, {"eric", "two", "c1", 11}, {"amy", "three", "", 12},
+                                {"amy", "one again", "c1", 13}, {"amy", "four", "", 14}});
   REQUIRE(out.size() == 5);
   CHECK(out[0].message.id == 1);
   CHECK(out[1].message.id == 2);  // same client_id, another user: a new message
@@ -90,36 +94,37 @@ TEST_CASE("messages get increasing ids and client_id de-duplicates per user", "[
   CHECK(out[3].duplicate);
   CHECK(out[3].message == chat::chat_message{1, "amy", "one", 10, "c1"});  // the original
   CHECK(out[4].message.id == 4);
-  CHECK(s->last_message_id() == 4);
+  CHECK(m.last_message_id() == 4);
 
-  const auto again = s->append_messages({{"amy", "x", "c1", 20}});
+  const auto again = m.append_messages({{"amy", "x", "c1", 20}});
   CHECK(again[0].duplicate);
   CHECK(again[0].message.id == 1);
-  CHECK(s->last_message_id() == 4);
+  CHECK(m.last_message_id() == 4);
 }
 
 TEST_CASE("history pages are the newest in range, ascending, with more_before", "[store]") {
   temp_dir d;
   auto s = open_sqlite_store((d / "t.db").string());
+  message_store& m = *s;
   std::vector<message_draft> drafts;
   for (int i = 1; i <= 10; ++i) drafts.push_back({"amy", "m" + std::to_string(i), "", i});
-  s->append_messages(drafts);
+  m.append_messages(drafts);
 
-  auto p = s->messages_page(0, 10, 3);
+  auto p = m.messages_page(0, 10, 3);
   REQUIRE(p.messages.size() == 3);
   CHECK(p.messages.front().id == 8);
   CHECK(p.messages.back().id == 10);
   CHECK(p.more_before);
 
-  p = s->messages_page(4, 7, 100);
+  p = m.messages_page(4, 7, 100);
   REQUIRE(p.messages.size() == 3);
   CHECK(p.messages.front().id == 5);
   CHECK_FALSE(p.more_before);
 
-  p = s->messages_page(0, 10, 10);
+  p = m.messages_page(0, 10, 10);
   CHECK(p.messages.size() == 10);
   CHECK_FALSE(p.more_before);
-  CHECK(s->messages_page(10, 10, 5).messages.empty());
+  CHECK(m.messages_page(10, 10, 5).messages.empty());
 }
 
 TEST_CASE("sessions: lookup by digest, expiry, revocation, password change", "[store]") {
@@ -142,4 +147,18 @@ TEST_CASE("sessions: lookup by digest, expiry, revocation, password change", "[s
   CHECK(crypto::verify_password(s->find_user("user2")->password_hash, "new secret"));
   CHECK_FALSE(s->set_password("nobody", "x"));
   CHECK_FALSE(s->add_employee({"user2", "A", "B", "", "", 0, "h"}));
+}
+
+TEST_CASE("close() moves the write-ahead log into the database file", "[store]") {
+  temp_dir d;
+  const auto path = (d / "t.db").string();
+  auto s = open_sqlite_store(path);
+  std::vector<message_draft> drafts;
+  for (int i = 1; i <= 50; ++i) drafts.push_back({"amy", "m" + std::to_string(i), "", i});
+  s->append_messages(drafts);
+  REQUIRE(std::filesystem::file_size(path + "-wal") > 0);
+  store& generic = *s;
+  generic.close();
+  CHECK(std::filesystem::file_size(path + "-wal") == 0);
+  CHECK(pragma(path, "SELECT count(*) FROM messages") == "50");
 }

@@ -1,0 +1,62 @@
+// The messages concern of the store: the chat's history, each message with an
+// id the store assigns. The id is the room's position: the one order every
+// client sees and resumes from.
+#pragma once
+
+#include "store/store_error.hpp"
+
+#include <chat/model.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chat::server {
+
+/** A message to store; the store assigns its id. */
+struct message_draft {
+  std::string username;
+  std::string body;
+  std::string client_id;  ///< empty: no de-duplication key
+  std::int64_t time_ms = 0;
+};
+
+/** What storing a draft gave: the stored message, or the original one when
+ *  (username, client_id) was already stored (`duplicate`). */
+struct append_outcome {
+  chat_message message;
+  bool duplicate = false;
+};
+
+/** Messages in ascending id order; `more_before` says older ones in the asked
+ *  range were left out. */
+struct message_page {
+  std::vector<chat_message> messages;
+  bool more_before = false;
+};
+
+/** Stored messages. Every method blocks on the engine and throws store_error
+ *  when it fails; never call one from an I/O thread. */
+class message_store {
+ public:
+  virtual ~message_store() = default;
+
+  /** Stores the drafts in one atomic commit, in order, and reports each.
+   *  Called by ONE writer at a time (the message_writer's thread): ids grow in
+   *  commit order, and within a room nothing commits with a lower id than one
+   *  a reader has already seen. All or nothing: on failure it throws
+   *  store_error and nothing is stored, so the drafts may be submitted again.
+   *  A draft whose (username, client_id) is stored already is not stored
+   *  again: its outcome is the original (`duplicate`), and it uses up no id. */
+  virtual std::vector<append_outcome> append_messages(const std::vector<message_draft>& drafts) = 0;
+  /** The highest committed id, 0 if none. Any thread but the I/O threads. */
+  virtual std::int64_t last_message_id() = 0;
+  /** The newest `max` messages with after < id <= upto, ascending, read from
+   *  one consistent snapshot: every message committed before the call with an
+   *  id in the range is in it or counted by `more_before`. Any number of
+   *  readers at once, concurrently with the writer; never on an I/O thread. */
+  virtual message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) = 0;
+};
+
+}  // namespace chat::server

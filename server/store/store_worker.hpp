@@ -1,0 +1,86 @@
+// The store worker: one thread that makes the store calls the I/O threads
+// need (session checks, user lists, history pages), so a slow engine delays
+// the one request that waits for it, never a shard. Jobs queue in a bounded
+// queue; a caller whose job does not fit answers `busy` instead of waiting.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+namespace chat::server {
+
+/** The outcome of a store job: its value, or why the store failed. */
+template <class T>
+struct store_answer {
+  std::optional<T> value;
+  std::string error;  ///< when there is no value
+  explicit operator bool() const { return value.has_value(); }
+};
+
+/** One thread running store jobs in submission order. Thread-safe. */
+class store_worker {
+ public:
+  /** Starts the thread; at most `max_pending` jobs wait at once. */
+  explicit store_worker(std::size_t max_pending);
+  /** stop(). */
+  ~store_worker();
+  store_worker(const store_worker&) = delete;
+  store_worker& operator=(const store_worker&) = delete;
+
+  /** Queues `job`; false (and it never runs) if `max_pending` jobs wait
+   *  already or the worker stopped. Callable from any thread. Jobs run one at
+   *  a time in the order they were queued; a job must not throw. */
+  bool post(std::function<void()> job);
+
+  /** Queues `job` (a callable returning a value, which may throw) and, when it
+   *  has run, calls `done(store_answer<value>)` ON THE WORKER THREAD: `done`
+   *  must only hand the answer to its caller's thread (post it to the
+   *  caller's executor), never do I/O or block. False if the job was not
+   *  queued (see post()); then neither runs, and the caller answers `busy`. */
+  template <class Job, class Done>
+  bool submit(Job job, Done done) {
+    using value_type = std::decay_t<std::invoke_result_t<Job&>>;
+    // std::function wants a copyable callable: share the move-only parts.
+    auto state = std::make_shared<std::pair<Job, Done>>(std::move(job), std::move(done));
+    return post([state] {
+      store_answer<value_type> answer;
+      try {
+        answer.value.emplace(state->first());
+      } catch (const std::exception& e) {
+        answer.error = e.what();
+      } catch (...) {
+        answer.error = "unknown error";
+      }
+      state->second(std::move(answer));
+    });
+  }
+
+  /** Runs the jobs already queued, refuses new ones and joins the thread.
+   *  Idempotent. Call before the store closes. */
+  void stop();
+  /** Jobs waiting or running now. */
+  std::size_t pending() const;
+
+ private:
+  void run();
+
+  const std::size_t max_pending_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace chat::server

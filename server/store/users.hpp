@@ -1,0 +1,66 @@
+// The users concern of the store: the tutorial's hrdb departments and
+// employees, with their password hashes. No engine words here: an
+// implementation lives in its own folder (sqlite/).
+#pragma once
+
+#include "store/store_error.hpp"
+
+#include <chat/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chat::server {
+
+/** A row of hrdb Department. */
+struct department {
+  std::int64_t id = 0;
+  std::string name;
+  std::string code;
+  std::string location;
+};
+
+/** A new row of hrdb Employee; `password_hash` is an argon2id string. */
+struct new_employee {
+  std::string username;
+  std::string firstname;
+  std::string lastname;
+  std::string job_title;
+  std::string picurl;
+  std::int64_t dept_id = 0;  ///< 0: no department
+  std::string password_hash;
+};
+
+/** A user with the stored password hash (which never leaves the server). */
+struct user_record {
+  user_profile user;
+  std::string password_hash;
+};
+
+/** Departments and employees. Every method blocks on the engine and throws
+ *  store_error when it fails; call them from the store worker, the login pool
+ *  or start-up and admin code, never from an I/O thread. Thread-safe: any
+ *  number of callers at once; each write is atomic and is seen by every read
+ *  that starts after it returns. */
+class user_store {
+ public:
+  virtual ~user_store() = default;
+
+  /** Adds a department (seeding). */
+  virtual void add_department(const department& d) = 0;
+  /** Adds an employee; returns the new id, or nullopt if the username is
+   *  taken (usernames are unique ignoring ASCII letter case). */
+  virtual std::optional<std::int64_t> add_employee(const new_employee& e) = 0;
+  /** Replaces a password hash and, in the same atomic step, revokes every
+   *  session of the user; false if there is no such user. */
+  virtual bool set_password(std::string_view username, const std::string& hash) = 0;
+  /** The user named `username` (any letter case), with its password hash. */
+  virtual std::optional<user_record> find_user(std::string_view username) = 0;
+  /** Every employee, ordered by id. */
+  virtual std::vector<user_profile> list_users() = 0;
+};
+
+}  // namespace chat::server

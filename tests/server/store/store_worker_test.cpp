@@ -1,0 +1,76 @@
+// The store worker: jobs run one at a time in order, off the caller's thread,
+// answers carry the value or the store's error, the queue is bounded, and
+// stop() runs what was queued.
+#include "store/store_worker.hpp"
+#include "store/store_error.hpp"
+
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+using namespace chat::server;
+
+TEST_CASE("store jobs run in order off the caller's thread and answer with a value or the error", "[store]") {
+  store_worker w(16);
+  std::mutex mu;
+  std::vector<int> order;
+  std::vector<std::string> errors;
+  std::atomic<int> answers{0};
+  std::atomic<bool> off_thread{true};
+  const auto caller = std::this_thread::get_id();
+  for (int k = 0; k < 5; ++k) {
+    REQUIRE(w.submit(
+        [&, k] {
+          if (std::this_thread::get_id() == caller) off_thread = false;
+          if (k == 3) throw store_error("disk I/O error");
+          return k;
+        },
+        [&](store_answer<int> a) {
+          std::lock_guard lock(mu);
+          if (a) {
+            order.push_back(*a.value);
+          } else {
+            errors.push_back(a.error);
+          }
+          ++answers;
+        }));
+  }
+  REQUIRE(chat::test::wait_for([&] { return answers == 5; }));
+  CHECK(off_thread);
+  std::lock_guard lock(mu);
+  CHECK(order == std::vector<int>{0, 1, 2, 4});
+  CHECK(errors == std::vector<std::string>{"disk I/O error"});
+}
+
+TEST_CASE("a full store queue refuses at once, and stop() runs what was queued", "[store]") {
+  store_worker w(2);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool go = false;
+  std::atomic<int> ran{0};
+  auto blocked = [&] {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return go; });
+    return ++ran;
+  };
+  REQUIRE(w.submit(blocked, [](store_answer<int>) {}));
+  REQUIRE(w.submit([&] { return ++ran; }, [](store_answer<int>) {}));
+  CHECK(w.pending() == 2);
+  bool refused_ran = false;
+  CHECK_FALSE(w.submit([&] { return refused_ran = true; }, [](store_answer<bool>) {}));
+  {
+    std::lock_guard lock(mu);
+    go = true;
+  }
+  cv.notify_all();
+  w.stop();
+  CHECK(ran == 2);
+  CHECK_FALSE(refused_ran);
+  CHECK_FALSE(w.post([] {}));  // stopped
+}
