@@ -237,7 +237,7 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
 
   member_info m;
   m.address = r.address;
-  m.v1 = query_param(r.target, "v") == std::optional<std::string>("1");
+  m.version = query_param(r.target, "v") == std::optional<std::string>("1") ? protocol_version::v1 : protocol_version::legacy;
   if (const auto since = query_param(r.target, "since")) {
     std::int64_t v = -1;
     const auto res = std::from_chars(since->data(), since->data() + since->size(), v);

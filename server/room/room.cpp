@@ -18,18 +18,18 @@
 namespace chat::server {
 namespace {
 
-frame make_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+event_text make_event(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
 
-frame_list make_list(std::vector<frame> frames) {
-  return std::make_shared<const std::vector<frame>>(std::move(frames));
+event_list make_event_list(std::vector<event_text> events) {
+  return std::make_shared<const std::vector<event_text>>(std::move(events));
 }
 
-frame error_frame(std::string code, std::string_view message, std::string client_id = {}) {
-  return make_frame(encode(error_event{std::move(code), std::string(message), std::move(client_id)}));
+event_text error_text(std::string code, std::string_view message, std::string client_id = {}) {
+  return make_event(encode(error_event{std::move(code), std::string(message), std::move(client_id)}));
 }
 
 std::string who(const member_info& i) {
-  return "user=" + log::clean(i.user.username) + " addr=" + i.address + (i.v1 ? " v=1" : " legacy") +
+  return "user=" + log::clean(i.user.username) + " addr=" + i.address + (i.speaks_v1() ? " v=1" : " legacy") +
          (i.guest ? " guest" : "");
 }
 
@@ -74,7 +74,7 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     upto = last_id_;
     online = online_locked();
     if (connections == 1) {
-      announce_locked(make_frame(encode(presence_event{presence_change::join, info.user.username, online})), m.get(),
+      announce_locked(make_event(encode(presence_event{presence_change::join, info.user.username, online})), m.get(),
                       keep);
     }
   }
@@ -83,7 +83,7 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
 
   member_reply reply;
   reply.last_id = upto;
-  if (!info.v1 && !info.since) return done(std::move(reply));  // the seed's clients get live messages only
+  if (!info.speaks_v1() && !info.since) return done(std::move(reply));  // the seed's clients get live messages only
   const std::int64_t after = info.since.value_or(0);
   const std::size_t max = info.since ? limits::resume_max : limits::history_on_connect;
   auto read = [this, after, upto, max] {
@@ -100,12 +100,12 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
       log::error("history", who(info) + " error=" + log::clean(page.error));
       reply.close_code = close_code::internal_error;
       reply.close_reason = "history unavailable";
-    } else if (info.v1) {
-      reply.frames.push_back(make_frame(encode(welcome_event{info.user, std::move(online), upto})));
-      reply.frames.push_back(
-          make_frame(encode(history_event{std::move(page.value->messages), page.value->more_before, {}})));
+    } else if (info.speaks_v1()) {
+      reply.events.push_back(make_event(encode(welcome_event{info.user, std::move(online), upto})));
+      reply.events.push_back(
+          make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {}})));
     } else {
-      for (const auto& msg : page.value->messages) reply.frames.push_back(make_frame(encode(msg)));
+      for (const auto& msg : page.value->messages) reply.events.push_back(make_event(encode(msg)));
     }
     done(std::move(reply));
   };
@@ -128,7 +128,7 @@ void room::leave(room_member* m) {
     const auto it = online_.find(name);
     if (it != online_.end() && --it->second == 0) {
       online_.erase(it);
-      announce_locked(make_frame(encode(presence_event{presence_change::leave, name, online_locked()})), m, keep);
+      announce_locked(make_event(encode(presence_event{presence_change::leave, name, online_locked()})), m, keep);
     }
     empty = members_.empty();
   }
@@ -138,7 +138,7 @@ void room::leave(room_member* m) {
 member_reply room::handle_text(const std::shared_ptr<room_member>& m, std::string_view text) {
   if (const auto valid = validate_utf8(text)) return handle_text(m, *valid);
   member_reply reply;
-  if (m->info().v1) reply.frames.push_back(error_frame(wire_error::invalid_utf8, "the frame is not valid UTF-8"));
+  if (m->info().speaks_v1()) reply.events.push_back(error_text(wire_error::invalid_utf8, "the frame is not valid UTF-8"));
   return reply;
 }
 
@@ -147,23 +147,23 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
   member_reply reply;
   auto decoded = decode_client(text);
   if (!decoded) {
-    if (info.v1) reply.frames.push_back(error_frame(decoded.error().code, decoded.error().message));
+    if (info.speaks_v1()) reply.events.push_back(error_text(decoded.error().code, decoded.error().message));
     return reply;
   }
   if (const auto* send = std::get_if<send_request>(&decoded.value())) {
     // Decoded from valid UTF-8, so valid UTF-8 (see decode_client).
     const body_check check = check_message_body(valid_utf8::already_checked(send->message));
     if (check.status != body_status::ok) {
-      if (info.v1) {
-        reply.frames.push_back(error_frame(std::string(body_error_code(check.status)), body_error_text(check.status),
+      if (info.speaks_v1()) {
+        reply.events.push_back(error_text(std::string(body_error_code(check.status)), body_error_text(check.status),
                                            send->client_id));
       }
       return reply;
     }
     const auto now = rate_limiter::clock::now();
     if (!rate_.allow(info.user.username, now)) {
-      if (info.v1) {
-        reply.frames.push_back(error_frame(wire_error::rate_limited, "You are sending messages too fast; this one was dropped.",
+      if (info.speaks_v1()) {
+        reply.events.push_back(error_text(wire_error::rate_limited, "You are sending messages too fast; this one was dropped.",
                                            send->client_id));
       }
       if (m->strikes.strike(opts_.rate_strikes, rate_.burst_window(), now)) {
@@ -181,13 +181,13 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
       reply.wake_writer = defer;
     } else {
       log::warn("busy", who(info) + " the write queue is full");
-      if (info.v1) reply.frames.push_back(error_frame(wire_error::busy, "The server is busy; send it again.", send->client_id));
+      if (info.speaks_v1()) reply.events.push_back(error_text(wire_error::busy, "The server is busy; send it again.", send->client_id));
     }
     return reply;
   }
 
   const auto& request = std::get<history_request>(decoded.value());
-  if (!info.v1) return reply;
+  if (!info.speaks_v1()) return reply;
   std::int64_t upto = last_id();
   if (request.before) upto = std::min(upto, *request.before - 1);
   const auto limit = static_cast<std::size_t>(
@@ -204,33 +204,33 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
     if (!member) return;
     if (!page) {
       log::error("history", who(member->info()) + " error=" + log::clean(page.error));
-      member->deliver(make_list({error_frame(wire_error::unavailable, "History is unavailable right now.")}));
+      member->deliver(make_event_list({error_text(wire_error::unavailable, "History is unavailable right now.")}));
       return;
     }
-    member->deliver(make_list(
-        {make_frame(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
+    member->deliver(make_event_list(
+        {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
   };
   if (!reader_.submit(std::move(read), std::move(answer))) {
     log::warn("busy", who(info) + " the store queue is full");
-    reply.frames.push_back(error_frame(wire_error::busy, "The server is busy; ask again."));
+    reply.events.push_back(error_text(wire_error::busy, "The server is busy; ask again."));
   }
   return reply;
 }
 
 void room::on_committed(std::vector<write_result>&& results) {
   auto batch = std::make_shared<committed_batch>();
-  std::vector<std::pair<std::weak_ptr<room_member>, frame>> echoes;
+  std::vector<std::pair<std::weak_ptr<room_member>, event_text>> echoes;
   for (auto& r : results) {
     if (r.outcome.duplicate) {
       // A resend of a stored message: the original, to its sender only.
-      echoes.emplace_back(std::move(r.sender), make_frame(encode(r.outcome.message)));
+      echoes.emplace_back(std::move(r.sender), make_event(encode(r.outcome.message)));
     } else {
       batch->messages.push_back(std::move(r.outcome.message));
     }
   }
   if (!batch->messages.empty()) bus_->publish(std::move(batch));
   for (auto& [w, f] : echoes) {
-    if (auto member = w.lock()) member->deliver(make_list({f}));
+    if (auto member = w.lock()) member->deliver(make_event_list({f}));
   }
 }
 
@@ -247,10 +247,10 @@ void room::on_batch(const batch_ref& batch) {
   }
   for (auto* s : shards_) s->broadcast(batch);  // fixed since the first join: read unlocked
   if (targets.empty()) return;
-  std::vector<frame> frames;
-  frames.reserve(batch->messages.size());
-  for (const auto& m : batch->messages) frames.push_back(make_frame(encode(m)));
-  const auto list = make_list(std::move(frames));
+  std::vector<event_text> events;
+  events.reserve(batch->messages.size());
+  for (const auto& m : batch->messages) events.push_back(make_event(encode(m)));
+  const auto list = make_event_list(std::move(events));
   for (const auto& w : targets) {
     if (auto member = w.lock()) member->deliver(list);
   }
@@ -260,8 +260,8 @@ void room::on_write_failed(std::vector<write_request>&& requests, const std::str
   log::error("store", "messages=" + std::to_string(requests.size()) + " error=" + log::clean(why));
   for (auto& r : requests) {
     auto member = r.sender.lock();
-    if (!member || !member->info().v1) continue;
-    member->deliver(make_list({error_frame(wire_error::unavailable, "The message could not be stored; send it again.",
+    if (!member || !member->info().speaks_v1()) continue;
+    member->deliver(make_event_list({error_text(wire_error::unavailable, "The message could not be stored; send it again.",
                                            r.draft.client_id)}));
   }
 }
@@ -334,12 +334,12 @@ std::vector<std::string> room::online_locked() const {
   return names;
 }
 
-void room::announce_locked(frame f, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep) {
-  const auto list = make_list({std::move(f)});
+void room::announce_locked(event_text e, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep) {
+  const auto list = make_event_list({std::move(e)});
   for (const auto& [ptr, weak] : members_) {
     if (ptr == except) continue;
     auto member = weak.lock();
-    if (member && member->info().v1) member->deliver(list);
+    if (member && member->info().speaks_v1()) member->deliver(list);
     // A member whose last owner let go meanwhile must not be destroyed under mu_.
     if (member) keep.push_back(std::move(member));
   }

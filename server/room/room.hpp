@@ -55,15 +55,20 @@ namespace chat::server {
 class message_store;
 class store_worker;
 
-/** One encoded frame, shared by every session that sends it. */
-using frame = std::shared_ptr<const std::string>;
-/** Frames handed to a session in one post. */
-using frame_list = std::shared_ptr<const std::vector<frame>>;
+/** One encoded event (its JSON text), shared by every session that sends it. */
+using event_text = std::shared_ptr<const std::string>;
+/** Events handed to a session in one post. */
+using event_list = std::shared_ptr<const std::vector<event_text>>;
+
+/** The protocol a connection speaks (docs/protocol.md): the seed's (plain-text sends, message
+ *  events only) or v1 (`?v=1`: every event, JSON requests). */
+enum class protocol_version : std::uint8_t { legacy, v1 };
 
 /** Who a connection is and how it speaks. */
 struct member_info {
   user_profile user;
-  bool v1 = false;                      ///< speaks protocol v1 (control frames)
+  protocol_version version = protocol_version::legacy;
+  bool speaks_v1() const { return version >= protocol_version::v1; }
   bool guest = false;
   std::string address;                  ///< client IP, for logs
   std::optional<std::int64_t> since;    ///< resume point (?since=)
@@ -89,8 +94,8 @@ class room_member {
   const member_info& info() const { return info_; }
   bool on_shard() const { return on_shard_; }
 
-  /** Queues frames for sending; callable from any thread (posts to the member's I/O thread). */
-  virtual void deliver(frame_list frames) = 0;
+  /** Queues events for sending; callable from any thread (posts to the member's I/O thread). */
+  virtual void deliver(event_list events) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
 
@@ -113,11 +118,11 @@ struct room_options {
   std::chrono::microseconds commit_interval{};    ///< see message_writer
 };
 
-/** What a session must do after join() or handle_text(): queue `frames`,
+/** What a session must do after join() or handle_text(): queue `events`,
  *  then close with `close_code` if it is not 0. After join(), `last_id` is the
  *  member's join point L: batches give it only messages with id > L. */
 struct member_reply {
-  std::vector<frame> frames;
+  std::vector<event_text> events;
   std::uint16_t close_code = 0;
   std::string close_reason;
   std::int64_t last_id = 0;
@@ -186,10 +191,10 @@ class room final : private fanout_consumer {
   std::vector<std::string> online_locked() const;
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
   void fit(message_page& page) const;
-  /** Posts a presence frame to every v1 member but `except`; call with mu_ held
-   *  (posting is not I/O, and holding mu_ keeps presence frames in order).
+  /** Posts a presence event to every v1 member but `except`; call with mu_ held
+   *  (posting is not I/O, and holding mu_ keeps presence events in order).
    *  The members it touched go to `keep`, which the caller releases unlocked. */
-  void announce_locked(frame f, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep);
+  void announce_locked(event_text e, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep);
 
   message_store& store_;
   store_worker& reader_;

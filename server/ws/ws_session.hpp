@@ -93,9 +93,9 @@ class ws_session final : public room_member,
     if (!writing_) do_write();
   }
 
-  void deliver(frame_list frames) override {
-    net::post(shard_.context(), [self = this->shared_from_this(), frames = std::move(frames)] {
-      for (const auto& f : *frames) {
+  void deliver(event_list events) override {
+    net::post(shard_.context(), [self = this->shared_from_this(), events = std::move(events)] {
+      for (const auto& f : *events) {
         if (!self->enqueue_frame(*f)) break;
       }
     });
@@ -178,7 +178,7 @@ class ws_session final : public room_member,
   void on_joined(member_reply reply) {
     after_id_ = reply.last_id;
     if (phase_.is(ws::phase::finished)) return;
-    for (const auto& f : reply.frames) enqueue_frame(*f);
+    for (const auto& f : reply.events) enqueue_frame(*f);
     if (reply.close_code != 0) start_close(reply.close_code, reply.close_reason, false);
     if (ctx_.shutting_down.load()) start_close(ws::close_code::going_away, "server shutting down", false);
     for (const auto& batch : gate_.open()) on_batch(batch);
@@ -400,7 +400,7 @@ class ws_session final : public room_member,
         if (!phase_.is(ws::phase::open)) return;  // after our close, data is ignored
         auto reply = ctx_.chat_room.handle_text(this->shared_from_this(), ev.text());
         if (reply.wake_writer) shard_.wake_writer_soon();
-        for (const auto& f : reply.frames) enqueue_frame(*f);
+        for (const auto& f : reply.events) enqueue_frame(*f);
         if (reply.close_code != 0) {
           if (reply.close_code == close_code::rate_limited) ctx_.stats.rate_limit_closes++;
           start_close(reply.close_code, reply.close_reason, false);

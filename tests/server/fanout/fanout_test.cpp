@@ -48,10 +48,10 @@ class relay_fanout final : public fanout {
 class recording_member final : public room_member {
  public:
   explicit recording_member(std::string name)
-      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, true, false, "test", {}, {}}) {}
-  void deliver(frame_list frames) override {
+      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, protocol_version::v1, false, "test", {}, {}}) {}
+  void deliver(event_list events) override {
     std::lock_guard lock(mu_);
-    for (const auto& f : *frames) {
+    for (const auto& f : *events) {
       const auto j = nlohmann::json::parse(*f);
       if (j.at("type") == "message") ids_.push_back(j.at("id"));
     }

@@ -28,11 +28,11 @@ namespace {
 class fake_member final : public room_member {
  public:
   explicit fake_member(std::string name, bool v1 = true, std::optional<std::int64_t> since = {})
-      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, v1, false, "test", since, {}}) {}
+      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, v1 ? protocol_version::v1 : protocol_version::legacy, false, "test", since, {}}) {}
 
-  void deliver(frame_list frames) override {
+  void deliver(event_list events) override {
     std::lock_guard lock(mu_);
-    for (const auto& f : *frames) posted_.push_back(*f);
+    for (const auto& f : *events) posted_.push_back(*f);
   }
   void close(std::uint16_t code, std::string) override {
     std::lock_guard lock(mu_);
@@ -48,7 +48,7 @@ class fake_member final : public room_member {
   }
   void set_join_reply(const member_reply& r) {
     std::lock_guard lock(mu_);
-    for (const auto& f : r.frames) joined_.push_back(*f);
+    for (const auto& f : r.events) joined_.push_back(*f);
     if (r.close_code != 0) closed_with_ = r.close_code;
     joined_at_ = r.last_id;
     has_reply_ = true;
@@ -142,9 +142,9 @@ std::shared_ptr<fake_member> join(room& r, std::string name, bool v1 = true, std
   return m;
 }
 
-std::vector<std::int64_t> message_ids(const std::vector<json>& frames) {
+std::vector<std::int64_t> message_ids(const std::vector<json>& events) {
   std::vector<std::int64_t> ids;
-  for (const auto& f : frames) {
+  for (const auto& f : events) {
     if (f.at("type") == "message") ids.push_back(f.at("id"));
     if (f.at("type") == "history") {
       for (const auto& m : f.at("messages")) ids.push_back(m.at("id"));
@@ -244,7 +244,7 @@ TEST_CASE("history requests page back and respect the byte budget", "[room]") {
   CHECK(first.at("messages").size() < 10);
   CHECK(first.at("messages").back().at("id") == 30);  // the newest are kept
 
-  CHECK(r.handle_text(m, R"({"type":"history","before":5,"limit":3})").frames.empty());  // answered later
+  CHECK(r.handle_text(m, R"({"type":"history","before":5,"limit":3})").events.empty());  // answered later
   REQUIRE(chat::test::wait_for([&] { return m->posted() == 1; }));
   const auto page = m->sent().back();
   CHECK(page.at("before") == 5);
@@ -252,7 +252,7 @@ TEST_CASE("history requests page back and respect the byte budget", "[room]") {
   CHECK(page.at("limited") == true);
 
   auto legacy = join(r, "old", false);
-  CHECK(r.handle_text(legacy, R"({"type":"history","before":5})").frames.empty());
+  CHECK(r.handle_text(legacy, R"({"type":"history","before":5})").events.empty());
   t.reader.stop();  // runs what was queued
   CHECK(legacy->sent().empty());
 }
@@ -263,21 +263,21 @@ TEST_CASE("refused sends: errors for v1, silence for legacy, 4029 after the stri
   test_room t(*db, options(0.001));  // a burst of 3, practically no refill
   auto& r = t.r;
   auto a = join(r, "amy");
-  for (int k = 0; k < 3; ++k) CHECK(r.handle_text(a, "ok").frames.empty());
+  for (int k = 0; k < 3; ++k) CHECK(r.handle_text(a, "ok").events.empty());
   auto refused = r.handle_text(a, R"({"type":"send","message":"no","client_id":"c9"})");
-  REQUIRE(refused.frames.size() == 1);
-  const auto e = json::parse(*refused.frames[0]);
+  REQUIRE(refused.events.size() == 1);
+  const auto e = json::parse(*refused.events[0]);
   CHECK(e.at("code") == "rate_limited");
   CHECK(e.at("client_id") == "c9");
   CHECK(refused.close_code == 0);
   CHECK(r.handle_text(a, "no").close_code == chat::close_code::rate_limited);
 
   auto legacy = join(r, "old", false);
-  CHECK(r.handle_text(legacy, "   ").frames.empty());
-  CHECK(r.handle_text(legacy, R"({"type":"bogus"})").frames.empty());
+  CHECK(r.handle_text(legacy, "   ").events.empty());
+  CHECK(r.handle_text(legacy, R"({"type":"bogus"})").events.empty());
   auto v1 = join(r, "bob");
-  CHECK(json::parse(*r.handle_text(v1, R"({"type":"bogus"})").frames[0]).at("code") == "bad_request");
-  CHECK(json::parse(*r.handle_text(v1, std::string(4001, 'x')).frames[0]).at("code") == "too_long");
+  CHECK(json::parse(*r.handle_text(v1, R"({"type":"bogus"})").events[0]).at("code") == "bad_request");
+  CHECK(json::parse(*r.handle_text(v1, std::string(4001, 'x')).events[0]).at("code") == "too_long");
 }
 
 TEST_CASE("close_all asks every member to close", "[room]") {
@@ -332,8 +332,8 @@ TEST_CASE("a full store queue closes a joining member with 1013 and answers a hi
   auto b = join(t.r, "bob");  // answered at once
   CHECK(b->closed_with() == 1013);
   const auto busy = t.r.handle_text(c, R"({"type":"history","before":5})");
-  REQUIRE(busy.frames.size() == 1);
-  CHECK(json::parse(*busy.frames[0]).at("code") == "busy");
+  REQUIRE(busy.events.size() == 1);
+  CHECK(json::parse(*busy.events[0]).at("code") == "busy");
   CHECK_FALSE(a->has_reply());
   flaky.pause(false);
   REQUIRE(chat::test::wait_for([&] { return a->has_reply(); }));
