@@ -8,6 +8,10 @@
 // carries them out on the socket. Beside the phase, facts that are not phases:
 // a write in flight, a read in flight, a ping not yet answered, and why we cut
 // the socket (if we did). Include only from sessions_*.cpp.
+//
+// Over 400 lines because it is one class template over the stream type whose
+// handlers chain into each other (join, read, write, close, teardown); every
+// part that needs no socket already lives in its own unit under ws/.
 #pragma once
 
 #include "config.hpp"
