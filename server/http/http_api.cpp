@@ -10,6 +10,7 @@
 #include "auth/worker_pool.hpp"
 #include "store/store_worker.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 #include <chat/protocol.hpp>
 #include <chat/validation.hpp>
@@ -31,21 +32,21 @@ http_response json_ok(unsigned status, std::string body) {
 }
 
 http_response method_not_allowed(const char* allow) {
-  auto res = json_error(405, "method_not_allowed", "This method is not allowed here.");
+  auto res = json_error(405, http_error::method_not_allowed, "This method is not allowed here.");
   res.set("Allow", allow);
   return res;
 }
 
-http_response unauthorized() { return json_error(401, "unauthorized", "Log in first."); }
+http_response unauthorized() { return json_error(401, http_error::unauthorized, "Log in first."); }
 
 http_response store_busy() {
-  auto res = json_error(503, "busy", "The server is busy; try again.");
+  auto res = json_error(503, http_error::busy, "The server is busy; try again.");
   res.set("Retry-After", "1");
   return res;
 }
 
 http_response store_unavailable() {
-  auto res = json_error(503, "unavailable", "The server cannot reach its database; try again.");
+  auto res = json_error(503, http_error::unavailable, "The server cannot reach its database; try again.");
   res.set("Retry-After", "1");
   return res;
 }
@@ -117,13 +118,13 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
   try {
     if (path == "/healthz") {
       if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
-      if (shutting_down_.load()) return done(json_error(503, "shutting_down", "The server is shutting down."));
+      if (shutting_down_.load()) return done(json_error(503, http_error::shutting_down, "The server is shutting down."));
       return done(json_ok(200, R"({"status":"ok"})"));
     }
     if (path.rfind("/api/", 0) == 0) {
       const bool post = r.method == "POST";
       if ((path == "/api/login" || path == "/api/logout") && !origin_allowed(r)) {
-        return done(json_error(403, "forbidden_origin", "Requests from this origin are not accepted."));
+        return done(json_error(403, http_error::forbidden_origin, "Requests from this origin are not accepted."));
       }
       if (path == "/api/login") return post ? login(r, std::move(done)) : done(method_not_allowed("POST"));
       if (path == "/api/logout") {
@@ -154,10 +155,10 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
         };
         return on_store("api", std::move(job), std::move(done));
       }
-      return done(json_error(404, "not_found", "There is no such API."));
+      return done(json_error(404, http_error::not_found, "There is no such API."));
     }
     if (path == chat_socket_path) {
-      auto res = json_error(426, "upgrade_required", "This is the chat's WebSocket endpoint.");
+      auto res = json_error(426, http_error::upgrade_required, "This is the chat's WebSocket endpoint.");
       res.set("Upgrade", "websocket");
       return done(res);
     }
@@ -168,7 +169,7 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
     done(files_.serve(r));
   } catch (const std::exception& e) {
     log::error("http", "path=" + log::clean(path) + " error=" + log::clean(e.what()));
-    done(json_error(500, "internal", "Something went wrong on the server."));
+    done(json_error(500, http_error::internal, "Something went wrong on the server."));
   }
 }
 
@@ -176,12 +177,12 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("username") || !j.contains("password") ||
       !j["username"].is_string() || !j["password"].is_string()) {
-    return done(json_error(400, "bad_request", R"(Send {"username":"…","password":"…"}.)"));
+    return done(json_error(400, http_error::bad_request, R"(Send {"username":"…","password":"…"}.)"));
   }
   std::string username = j["username"].get<std::string>();
   std::string password = j["password"].get<std::string>();
   if (username.empty() || username.size() > 256 || password.size() > limits::max_password_bytes) {
-    return done(json_error(400, "bad_request", "The username or password is too long or empty."));
+    return done(json_error(400, http_error::bad_request, "The username or password is too long or empty."));
   }
   const bool tls = r.tls;
   const std::string address = r.address;
@@ -200,24 +201,24 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
           break;
         }
         case login_outcome::status::bad_credentials:
-          res = json_error(401, "bad_credentials", "Wrong username or password.");
+          res = json_error(401, http_error::bad_credentials, "Wrong username or password.");
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=bad_credentials");
           break;
         case login_outcome::status::throttled:
-          res = json_error(429, "throttled", "Too many failed logins; try again later.");
+          res = json_error(429, http_error::throttled, "Too many failed logins; try again later.");
           res.set("Retry-After", std::to_string(out.retry_after_s));
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=throttled");
           break;
       }
     } catch (const std::exception& e) {
       log::error("login", "user=" + log::clean(username) + " addr=" + address + " error=" + log::clean(e.what()));
-      res = json_error(500, "internal", "Something went wrong on the server.");
+      res = json_error(500, http_error::internal, "Something went wrong on the server.");
     }
     password.assign(password.size(), '\0');
     done(std::move(res));
   };
   if (!pool_.submit(std::move(job))) {
-    auto res = json_error(503, "busy", "Too many logins at once; try again.");
+    auto res = json_error(503, http_error::busy, "Too many logins at once; try again.");
     res.set("Retry-After", "1");
     done(std::move(res));
   }
@@ -230,9 +231,9 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
     log::warn("upgrade", "refused=" + std::string(code) + " addr=" + address);
     return a;
   };
-  if (shutting_down_.load()) return done(refusal(503, "shutting_down", "The server is shutting down."));
+  if (shutting_down_.load()) return done(refusal(503, http_error::shutting_down, "The server is shutting down."));
   if (!origin_allowed(r)) {
-    return done(refusal(403, "forbidden_origin", "WebSocket connections from this origin are refused."));
+    return done(refusal(403, http_error::forbidden_origin, "WebSocket connections from this origin are refused."));
   }
 
   member_info m;
@@ -242,28 +243,28 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
     std::int64_t v = -1;
     const auto res = std::from_chars(since->data(), since->data() + since->size(), v);
     if (res.ec != std::errc() || res.ptr != since->data() + since->size() || v < 0) {
-      return done(refusal(400, "bad_request", "since must be a message id (a non-negative integer)."));
+      return done(refusal(400, http_error::bad_request, "since must be a message id (a non-negative integer)."));
     }
     m.since = v;
   }
   auto username = query_param(r.target, "username");
   auto token = request_token(r);
   if (token.empty() && !(cfg_.guest_mode && username && !username->empty())) {
-    return done(refusal(401, "unauthorized", "Log in first."));
+    return done(refusal(401, http_error::unauthorized, "Log in first."));
   }
   // The session (or the guest name) is checked against the store on its worker.
   auto job = [this, m = std::move(m), username = std::move(username), token = std::move(token),
               refusal]() mutable -> admission {
     if (const auto user = token.empty() ? std::nullopt : auth_.user_for_token(token)) {
       if (username && !username->empty() && *username != user->username) {
-        return refusal(403, "username_mismatch", "The username does not match your session.");
+        return refusal(403, http_error::username_mismatch, "The username does not match your session.");
       }
       m.user = *user;
       m.session = crypto::token_digest(token);
     } else if (cfg_.guest_mode && username && !username->empty()) {
-      if (!is_valid_username(*username)) return refusal(400, "bad_request", "That is not a valid username.");
+      if (!is_valid_username(*username)) return refusal(400, http_error::bad_request, "That is not a valid username.");
       if (auth_.is_registered(*username)) {
-        return refusal(403, "username_taken", "That name belongs to a registered user; log in instead.");
+        return refusal(403, http_error::username_taken, "That name belongs to a registered user; log in instead.");
       }
       m.guest = true;
       m.user.username = *username;
@@ -271,7 +272,7 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
       m.user.firstname = *username;
       m.user.job_title = "Guest";
     } else {
-      return refusal(401, "unauthorized", "Log in first.");
+      return refusal(401, http_error::unauthorized, "Log in first.");
     }
     admission a;
     a.member = std::move(m);

@@ -6,6 +6,7 @@
 
 #include "http/http_types.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 
 #include <boost/beast/http.hpp>
@@ -28,11 +29,11 @@ inline void limit_request(request_parser& p) {
  *  (the peer closed between requests, a timeout, a socket error). */
 inline std::optional<http_response> read_error_response(const boost::beast::error_code& ec) {
   namespace http = boost::beast::http;
-  if (ec == http::error::header_limit) return json_error(431, "headers_too_large", "The request headers are too large.");
-  if (ec == http::error::body_limit) return json_error(413, "body_too_large", "The request body is too large.");
+  if (ec == http::error::header_limit) return json_error(431, http_error::headers_too_large, "The request headers are too large.");
+  if (ec == http::error::body_limit) return json_error(413, http_error::body_too_large, "The request body is too large.");
   if (ec == http::error::end_of_stream) return std::nullopt;
   if (ec.category() == boost::beast::error_code(http::error::bad_target).category()) {
-    return json_error(400, "bad_request", "The request could not be parsed.");
+    return json_error(400, http_error::bad_request, "The request could not be parsed.");
   }
   return std::nullopt;
 }

@@ -15,6 +15,7 @@
 #include "ws/handshake.hpp"
 #include "ws/ws_session.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 
 #include <boost/asio/ssl/stream_base.hpp>
@@ -159,7 +160,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       http::file_body::value_type file;
       beast::error_code ec;
       file.open(res.file_path.c_str(), beast::file_mode::scan, ec);
-      if (ec) return send(json_error(404, "not_found", "There is no such file."));
+      if (ec) return send(json_error(404, http_error::not_found, "There is no such file."));
       const auto size = file.size();
       if (head_) {
         http::response<http::empty_body> msg{status, 11};

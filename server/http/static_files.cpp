@@ -3,6 +3,7 @@
 
 #include "http/url.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/limits.hpp>
 
 #include <nlohmann/json.hpp>
@@ -234,7 +235,7 @@ http_response static_files::serve(const http_request& r) const {
   const auto rel = normalize_target(r.target);
   const auto path = rel ? resolve_under_root(root_real_, *rel) : std::nullopt;
   struct stat st {};
-  if (!path || ::stat(path->c_str(), &st) != 0) return json_error(404, "not_found", "There is no such file.");
+  if (!path || ::stat(path->c_str(), &st) != 0) return json_error(404, http_error::not_found, "There is no such file.");
 
   const std::string_view mime = mime_type(*path);
   const auto size = static_cast<std::uint64_t>(st.st_size);

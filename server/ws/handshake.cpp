@@ -4,10 +4,12 @@
 #include "http/http_api.hpp"
 #include "ws/ws_frame.hpp"
 
+#include <chat/codes.hpp>
+
 namespace chat::server::ws {
 
 std::optional<http_response> refuse_upgrade_target(std::string_view path) {
-  if (path != chat_socket_path) return json_error(404, "not_found", "There is no such WebSocket.");
+  if (path != chat_socket_path) return json_error(404, http_error::not_found, "There is no such WebSocket.");
   return std::nullopt;
 }
 
@@ -16,17 +18,17 @@ handshake_reply answer_upgrade(std::string_view version, std::string_view key, s
                                std::chrono::seconds timeout) {
   handshake_reply reply;
   if (now - started > timeout) {
-    reply.refusal = json_error(503, "handshake_timeout", "Opening the connection took too long; try again.");
+    reply.refusal = json_error(503, http_error::handshake_timeout, "Opening the connection took too long; try again.");
     return reply;
   }
   if (version != "13") {
-    auto res = json_error(426, "upgrade_required", "This server speaks WebSocket version 13.");
+    auto res = json_error(426, http_error::upgrade_required, "This server speaks WebSocket version 13.");
     res.set("Sec-WebSocket-Version", "13");
     reply.refusal = std::move(res);
     return reply;
   }
   if (!valid_key(key)) {
-    reply.refusal = json_error(400, "bad_request", "That is not a WebSocket handshake.");
+    reply.refusal = json_error(400, http_error::bad_request, "That is not a WebSocket handshake.");
     return reply;
   }
   reply.response =

@@ -1,5 +1,5 @@
-// The close and error codes of chat/codes.hpp are the ones docs/protocol.md
-// promises: every code the server sends is in the document's tables, and the
+// The close, error-event and HTTP error codes of chat/codes.hpp are the ones
+// docs/protocol.md promises: every code the server sends is in the document's tables, and the
 // tables name no code the program does not define.
 #include <chat/codes.hpp>
 
@@ -24,6 +24,14 @@ const std::set<int> sent_close_codes = {close_code::normal,          close_code:
 const std::set<std::string> error_codes = {wire_error::too_long,     wire_error::empty, wire_error::invalid_utf8,
                                            wire_error::bad_request,  wire_error::rate_limited, wire_error::busy,
                                            wire_error::unavailable};
+
+const std::set<std::string> http_codes = {
+    http_error::bad_request,      http_error::bad_credentials,   http_error::unauthorized,
+    http_error::forbidden_origin, http_error::username_mismatch, http_error::username_taken,
+    http_error::not_found,        http_error::method_not_allowed, http_error::body_too_large,
+    http_error::upgrade_required, http_error::throttled,         http_error::headers_too_large,
+    http_error::internal,         http_error::busy,              http_error::unavailable,
+    http_error::shutting_down,    http_error::handshake_timeout};
 
 }  // namespace
 
@@ -54,5 +62,18 @@ TEST_CASE("the codes match docs/protocol.md", "[codes]") {
     named.insert((*it)[1]);
   }
   CHECK(named == error_codes);
+
+  // §2 names each HTTP error as "STATUS `code`", in its tables and its prose.
+  const auto http_section = doc.find("## 2. ");
+  const auto http_end = doc.find("## 3. ");
+  REQUIRE(http_section != std::string::npos);
+  REQUIRE(http_end != std::string::npos);
+  const std::string http = doc.substr(http_section, http_end - http_section);
+  std::set<std::string> answered;
+  const std::regex status_code(R"(\b[45]\d\d\s+`([a-z_]+)`)");
+  for (auto it = std::sregex_iterator(http.begin(), http.end(), status_code); it != std::sregex_iterator(); ++it) {
+    answered.insert((*it)[1]);
+  }
+  CHECK(answered == http_codes);
 }
 #endif

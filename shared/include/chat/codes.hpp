@@ -1,6 +1,7 @@
 // The codes the chat puts on the wire, defined once for the server and the
-// client: WebSocket close codes (docs/protocol.md §5, RFC 6455 §7.4) and the
-// `code` of an `error` event (docs/protocol.md §4). tests/shared/codes_test.cpp
+// client: WebSocket close codes (docs/protocol.md §5, RFC 6455 §7.4), the
+// `code` of an `error` event (docs/protocol.md §4) and the `error` of an HTTP
+// error answer (docs/protocol.md §2). tests/shared/codes_test.cpp
 // checks them against the protocol document.
 #pragma once
 
@@ -35,5 +36,26 @@ inline constexpr char rate_limited[] = "rate_limited";  ///< over the message ra
 inline constexpr char busy[] = "busy";                  ///< the queue of messages to store is full; not stored
 inline constexpr char unavailable[] = "unavailable";    ///< the store failed; not stored, or no history page
 }  // namespace wire_error
+
+/** The `error` of an HTTP error answer (`{"error":…,"message":…}`), with its status. */
+namespace http_error {
+inline constexpr char bad_request[] = "bad_request";                ///< 400
+inline constexpr char bad_credentials[] = "bad_credentials";        ///< 401: wrong username or password
+inline constexpr char unauthorized[] = "unauthorized";              ///< 401: no live session
+inline constexpr char forbidden_origin[] = "forbidden_origin";      ///< 403
+inline constexpr char username_mismatch[] = "username_mismatch";    ///< 403: the upgrade's username is not the session's
+inline constexpr char username_taken[] = "username_taken";          ///< 403: a guest name of a registered user
+inline constexpr char not_found[] = "not_found";                    ///< 404
+inline constexpr char method_not_allowed[] = "method_not_allowed";  ///< 405
+inline constexpr char body_too_large[] = "body_too_large";          ///< 413
+inline constexpr char upgrade_required[] = "upgrade_required";      ///< 426
+inline constexpr char throttled[] = "throttled";                    ///< 429
+inline constexpr char headers_too_large[] = "headers_too_large";    ///< 431
+inline constexpr char internal[] = "internal";                      ///< 500
+inline constexpr char busy[] = "busy";                              ///< 503: a full queue (logins, the store)
+inline constexpr char unavailable[] = "unavailable";                ///< 503: the database failed
+inline constexpr char shutting_down[] = "shutting_down";            ///< 503
+inline constexpr char handshake_timeout[] = "handshake_timeout";    ///< 503: the upgrade took too long
+}  // namespace http_error
 
 }  // namespace chat
