@@ -92,18 +92,30 @@ member_reply join_and_wait(room& r, const std::shared_ptr<room_member>& m) {
   return **reply;
 }
 
+/** A room on a real store whose fan-out is a relay, with amy joined. */
+struct relay_room {
+  chat::test::temp_dir d;
+  std::unique_ptr<sqlite_store> db = open_sqlite_store((d / "t.db").string());
+  relay_fanout* relay = nullptr;
+  store_worker reader{64};
+  room r;
+  std::shared_ptr<recording_member> amy = std::make_shared<recording_member>("amy");
+
+  relay_room() : r(*db, reader, options(), make_relay()) { join_and_wait(r, amy); }
+  std::unique_ptr<fanout> make_relay() {
+    auto bus = std::make_unique<relay_fanout>();
+    relay = bus.get();
+    return bus;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the writer publishes each committed message once, in commit order, and nothing reaches members unless the fan-out delivers it",
           "[fanout]") {
-  chat::test::temp_dir d;
-  auto db = open_sqlite_store((d / "t.db").string());
-  auto bus = std::make_unique<relay_fanout>();
-  auto& relay = *bus;
-  store_worker reader(64);
-  room r(*db, reader, options(), std::move(bus));
-  auto amy = std::make_shared<recording_member>("amy");
-  join_and_wait(r, amy);
+  relay_room t;
+  auto& [d, db, relay_ptr, reader, r, amy] = t;
+  auto& relay = *relay_ptr;
 
   constexpr int total = 300;
   for (int k = 0; k < total; ++k) r.handle_text(amy, "m" + std::to_string(k));
@@ -129,14 +141,9 @@ TEST_CASE("the writer publishes each committed message once, in commit order, an
 }
 
 TEST_CASE("a batch another node committed reaches this node's members and moves the join point", "[fanout]") {
-  chat::test::temp_dir d;
-  auto db = open_sqlite_store((d / "t.db").string());
-  auto bus = std::make_unique<relay_fanout>();
-  auto& relay = *bus;
-  store_worker reader(64);
-  room r(*db, reader, options(), std::move(bus));
-  auto amy = std::make_shared<recording_member>("amy");
-  join_and_wait(r, amy);
+  relay_room t;
+  auto& [d, db, relay_ptr, reader, r, amy] = t;
+  auto& relay = *relay_ptr;
 
   // Another node wrote to the shared store and published; this node only sees the bus.
   const auto outcomes = db->append_messages({{"bob", "from node 2", "", 1000}, {"bob", "again", "", 1001}});
