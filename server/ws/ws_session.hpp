@@ -424,7 +424,8 @@ class ws_session final : public room_member,
       case kind::close: {
         // If the peer closes first: answer with its code and drop what was still queued.
         std::uint16_t answer = 0;
-        return after_input_end(phase_.peer_closes(ev.code, answer), answer, {});
+        const auto next = phase_.peer_closes(ev.code, answer);  // sets `answer`: call it first
+        return after_input_end(next, answer, {});
       }
       case kind::fail:
         return after_input_end(phase_.peer_failed(ev.code), ev.code, ev.reason);

@@ -3,6 +3,7 @@
 #include "room/room.hpp"
 #include "server.hpp"
 
+#include "raw_socket.hpp"
 #include "test_client.hpp"
 #include "test_support.hpp"
 #include "ws_helpers.hpp"
@@ -447,4 +448,38 @@ TEST_CASE("logout closes the sockets opened with that session with 4401, and onl
   CHECK(next_of(*elsewhere.ws, "message").at("message") == "still here");
   CHECK(next_of(*amy.ws, "message").at("message") == "still here");
   CHECK(s.get().chat_room().online() == std::vector<std::string>{"user1", "user2"});
+}
+
+namespace {
+
+/** The status code of the first close frame the server sent after its 101 (0 if none). */
+std::uint16_t server_close_code(const std::string& received) {
+  const auto body = received.find("\r\n\r\n");
+  if (body == std::string::npos) return 0;
+  const auto at = received.find('\x88', body + 4);
+  if (at == std::string::npos || received.size() < at + 4) return 0;
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(received[at + 2]) << 8) |
+                                    static_cast<unsigned char>(received[at + 3]));
+}
+
+/** Opens a legacy socket (nothing is sent to it unprompted), closes it with `close_payload`,
+ *  and returns the code of the server's answering close frame. */
+std::uint16_t answer_to_close(std::uint16_t port, const std::string& token, const std::string& close_payload) {
+  raw_socket c(port);
+  REQUIRE(c.send(upgrade_request(port, "/websocket/chatroom", token)));
+  REQUIRE(c.read_until("\r\n\r\n"));
+  REQUIRE(c.received().rfind("HTTP/1.1 101", 0) == 0);
+  REQUIRE(c.send(client_frame(8, close_payload)));
+  REQUIRE(c.wait_closed());
+  return server_close_code(c.received());
+}
+
+}  // namespace
+
+TEST_CASE("the server answers a client's close with its code, and a close without a code with 1000", "[ws]") {
+  test_server s;
+  const auto token = login(s.port(), "user1", "user1");
+  CHECK(answer_to_close(s.port(), token, "") == 1000);  // RFC 6455 §7.4.1: 1005 is never sent
+  CHECK(answer_to_close(s.port(), token, std::string("\x03\xe8" "bye", 5)) == 1000);
+  CHECK(answer_to_close(s.port(), token, std::string("\x0f\xa0" "going", 7)) == 4000);
 }
