@@ -192,29 +192,63 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
   if (request.before) upto = std::min(upto, *request.before - 1);
   const auto limit = static_cast<std::size_t>(
       std::clamp<std::int64_t>(request.limit, 1, static_cast<std::int64_t>(limits::history_max_page)));
-  auto read = [this, upto, limit] {
-    auto page = store_.messages_page(0, upto, limit);
-    fit(page);
-    return page;
-  };
-  // The answer goes through deliver(): posted to the member's I/O thread.
-  auto answer = [this, weak = std::weak_ptr<room_member>(m), before = request.before](
-                    store_answer<message_page> page) {
-    auto member = weak.lock();
-    if (!member) return;
-    if (!page) {
-      log::error("history", who(member->info()) + " error=" + log::clean(page.error));
-      member->deliver(make_event_list({error_text(wire_error::unavailable, "History is unavailable right now.")}));
-      return;
+  {
+    std::lock_guard lock(m->history_mu);
+    if (m->history_asks.size() > limits::max_waiting_history_requests) {
+      log::warn("history", who(info) + " too many requests waiting close=1013");
+      reply.close_code = close_code::try_again_later;
+      reply.close_reason = "too many history requests at once; reconnect with since=";
+      return reply;
     }
-    member->deliver(make_event_list(
-        {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
-  };
-  if (!reader_.submit(std::move(read), std::move(answer))) {
-    log::warn("busy", who(info) + " the store queue is full");
-    reply.events.push_back(error_text(wire_error::busy, "The server is busy; ask again."));
+    m->history_asks.push_back(history_ask{upto, limit, request.before});
+    if (m->history_asks.size() > 1) return reply;  // read when the ones before it are answered
   }
+  read_history(m, &reply);
   return reply;
+}
+
+void room::read_history(const std::shared_ptr<room_member>& m, member_reply* reply) {
+  for (;; reply = nullptr) {
+    history_ask ask;
+    {
+      std::lock_guard lock(m->history_mu);
+      if (m->history_asks.empty()) return;
+      ask = m->history_asks.front();
+    }
+    auto read = [this, ask] {
+      auto page = store_.messages_page(0, ask.upto, ask.limit);
+      fit(page);
+      return page;
+    };
+    // The answer goes through deliver() (posted to the member's I/O thread),
+    // then the member's next request, if any, goes to the worker.
+    auto answer = [this, weak = std::weak_ptr<room_member>(m), before = ask.before](store_answer<message_page> page) {
+      auto member = weak.lock();
+      if (!member) return;
+      if (!page) {
+        log::error("history", who(member->info()) + " error=" + log::clean(page.error));
+        member->deliver(make_event_list({error_text(wire_error::unavailable, "History is unavailable right now.")}));
+      } else {
+        member->deliver(make_event_list(
+            {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
+      }
+      {
+        std::lock_guard lock(member->history_mu);
+        member->history_asks.pop_front();
+      }
+      read_history(member);
+    };
+    if (reader_.submit(std::move(read), std::move(answer))) return;
+    log::warn("busy", who(m->info()) + " the store queue is full");
+    auto busy = error_text(wire_error::busy, "The server is busy; ask again.");
+    if (reply) {
+      reply->events.push_back(std::move(busy));
+    } else {
+      m->deliver(make_event_list({std::move(busy)}));
+    }
+    std::lock_guard lock(m->history_mu);
+    m->history_asks.pop_front();
+  }
 }
 
 void room::on_committed(std::vector<write_result>&& results) {

@@ -38,6 +38,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -85,6 +86,13 @@ class member_shard {
   virtual void broadcast(batch_ref batch) = 0;
 };
 
+/** A history request the room has accepted: the page `(0, upto]`, newest `limit`. */
+struct history_ask {
+  std::int64_t upto = 0;
+  std::size_t limit = 0;
+  std::optional<std::int64_t> before;  ///< echoed in the answer
+};
+
 /** A connection as the room sees it; implemented by ws_session. */
 class room_member {
  public:
@@ -101,6 +109,12 @@ class room_member {
 
   /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
+
+  /** This connection's history requests not yet answered, oldest first; the
+   *  first one is at the store worker. So one connection never holds more than
+   *  one place in the store worker's queue. The room's only, under history_mu. */
+  std::mutex history_mu;
+  std::deque<history_ask> history_asks;
 
  private:
   member_info info_;
@@ -188,6 +202,10 @@ class room final : private fanout_consumer {
   /** The fan-out's delivery: moves the join point, hands the batch to the shards. */
   void on_batch(const batch_ref& batch) override;
   void on_write_failed(std::vector<write_request>&& requests, const std::string& why);
+  /** Sends `m`'s oldest history request to the store worker; its answer sends
+   *  the next one. A request the full worker refuses is answered `busy` (in
+   *  `reply` when given, the caller's own request, else through deliver()). */
+  void read_history(const std::shared_ptr<room_member>& m, member_reply* reply = nullptr);
   std::vector<std::string> online_locked() const;
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
   void fit(message_page& page) const;

@@ -407,6 +407,7 @@ class ws_session final : public room_member,
         for (const auto& f : reply.events) enqueue_frame(*f);
         if (reply.close_code != 0) {
           if (reply.close_code == close_code::rate_limited) ctx_.stats.rate_limit_closes++;
+          if (reply.close_code == close_code::try_again_later) ctx_.stats.overflow_closes++;
           start_close(reply.close_code, reply.close_reason, false);
         }
         return;

@@ -18,6 +18,10 @@ inline constexpr std::size_t max_frame_bytes = 64 * 1024;
 inline constexpr std::size_t history_on_connect = 50;
 /// Largest page a history request gets, whatever limit it asks for.
 inline constexpr std::size_t history_max_page = 200;
+/// History requests of one connection are answered one at a time, in order;
+/// at most this many may wait behind the one being answered, one more closes
+/// the socket with 1013 (it can reconnect with since=).
+inline constexpr std::size_t max_waiting_history_requests = 16;
 /// Most messages a since= resume sends at once; beyond it `limited` is true and
 /// the client pages back with history requests.
 inline constexpr std::size_t resume_max = 1000;

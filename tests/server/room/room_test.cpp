@@ -340,3 +340,37 @@ TEST_CASE("a full store queue closes a joining member with 1013 and answers a hi
   CHECK(a->closed_with() == 0);
   CHECK(a->sent().at(0).at("type") == "welcome");
 }
+
+TEST_CASE("one connection's history requests are read one at a time, answered in order, and too many waiting close 1013",
+          "[room]") {
+  chat::test::temp_dir d;
+  auto db = open_sqlite_store((d / "t.db").string());
+  flaky_messages flaky(*db);
+  test_room t(flaky, options(), 4);  // a small store queue: one connection must not fill it
+  auto a = join(t.r, "amy");
+  auto b = join(t.r, "bob");
+  flaky.pause(true);
+  const auto limit = chat::limits::max_waiting_history_requests;
+  for (std::size_t k = 0; k <= limit; ++k) {  // one being read, `limit` waiting
+    const auto reply = t.r.handle_text(a, R"({"type":"history","before":)" + std::to_string(1000 + k) + "}");
+    CHECK(reply.events.empty());
+    CHECK(reply.close_code == 0);
+  }
+  CHECK(t.reader.pending() == 1);  // amy holds one place in the store queue, not 17
+  CHECK(t.r.handle_text(b, R"({"type":"history","before":5})").events.empty());  // bob still gets one
+  const auto over = t.r.handle_text(a, R"({"type":"history","before":2000})");
+  CHECK(over.close_code == chat::close_code::try_again_later);
+  flaky.pause(false);
+  auto pages = [&] {
+    std::vector<json> out;
+    for (const auto& e : a->sent()) {
+      if (e.at("type") == "history" && e.contains("before")) out.push_back(e);
+    }
+    return out;
+  };
+  REQUIRE(chat::test::wait_for([&] { return pages().size() == limit + 1; }));
+  const auto answered = pages();
+  for (std::size_t k = 0; k <= limit; ++k) CHECK(answered.at(k).at("before") == 1000 + static_cast<int>(k));
+  REQUIRE(chat::test::wait_for([&] { return b->posted() >= 1; }));
+  CHECK(b->sent().back().at("before") == 5);
+}
