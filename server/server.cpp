@@ -14,7 +14,7 @@
 #include "stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_worker.hpp"
-#include "auth/worker_pool.hpp"
+#include "worker_pool.hpp"
 
 #include <chat/codes.hpp>
 #include <chat/limits.hpp>

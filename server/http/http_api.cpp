@@ -7,7 +7,7 @@
 #include "log.hpp"
 #include "http/static_files.hpp"
 #include "http/url.hpp"
-#include "auth/worker_pool.hpp"
+#include "worker_pool.hpp"
 #include "store/store_worker.hpp"
 
 #include <chat/codes.hpp>

@@ -2,18 +2,17 @@
 // need (session checks, user lists, history pages), so a slow engine delays
 // the one request that waits for it, never a shard. Jobs queue in a bounded
 // queue; a caller whose job does not fit answers `busy` instead of waiting.
+// The thread and its queue are a one-thread worker_pool.
 #pragma once
 
-#include <condition_variable>
+#include "worker_pool.hpp"
+
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -31,16 +30,16 @@ struct store_answer {
 class store_worker {
  public:
   /** Starts the thread; at most `max_pending` jobs wait at once. */
-  explicit store_worker(std::size_t max_pending);
+  explicit store_worker(std::size_t max_pending) : pool_(1, max_pending) {}
   /** stop(). */
-  ~store_worker();
+  ~store_worker() = default;
   store_worker(const store_worker&) = delete;
   store_worker& operator=(const store_worker&) = delete;
 
   /** Queues `job`; false (and it never runs) if `max_pending` jobs wait
    *  already or the worker stopped. Callable from any thread. Jobs run one at
    *  a time in the order they were queued; a job must not throw. */
-  bool post(std::function<void()> job);
+  bool post(std::function<void()> job) { return pool_.submit(std::move(job)); }
 
   /** Queues `job` (a callable returning a value, which may throw) and, when it
    *  has run, calls `done(store_answer<value>)` ON THE WORKER THREAD: `done`
@@ -67,20 +66,12 @@ class store_worker {
 
   /** Runs the jobs already queued, refuses new ones and joins the thread.
    *  Idempotent. Call before the store closes. */
-  void stop();
+  void stop() { pool_.stop(); }
   /** Jobs waiting or running now. */
-  std::size_t pending() const;
+  std::size_t pending() const { return pool_.pending(); }
 
  private:
-  void run();
-
-  const std::size_t max_pending_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  std::size_t running_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
+  worker_pool pool_;
 };
 
 }  // namespace chat::server

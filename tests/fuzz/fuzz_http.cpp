@@ -18,7 +18,7 @@
 #include "store/seed_data.hpp"
 #include "http/static_files.hpp"
 #include "store/sqlite/sqlite_store.hpp"
-#include "auth/worker_pool.hpp"
+#include "worker_pool.hpp"
 #include "store/store_worker.hpp"
 
 #include <chat/limits.hpp>

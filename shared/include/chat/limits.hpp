@@ -80,7 +80,7 @@ inline constexpr std::size_t max_write_batch = 512;
 /// less server CPU per delivery under a fan-out load (docs/performance.md)
 /// for at most 5 ms more wait per message, and only while the room is busy.
 inline constexpr int commit_interval_ms = 10;
-/// Password verifications waiting for the hashing pool; past it logins get 503.
+/// Password verifications in the hashing pool (waiting or being checked); past it logins get 503.
 inline constexpr std::size_t max_pending_logins = 64;
 /// Usernames and addresses the login throttle remembers at most.
 inline constexpr std::size_t max_throttle_keys = 100000;

@@ -1,13 +1,15 @@
-// The store worker (see store_worker.hpp).
-#include "store/store_worker.hpp"
+// The blocking-work pool (see worker_pool.hpp).
+#include "worker_pool.hpp"
 
 namespace chat::server {
 
-store_worker::store_worker(std::size_t max_pending) : max_pending_(max_pending), thread_([this] { run(); }) {}
+worker_pool::worker_pool(unsigned threads, std::size_t max_pending) : max_pending_(max_pending) {
+  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+}
 
-store_worker::~store_worker() { stop(); }
+worker_pool::~worker_pool() { stop(); }
 
-bool store_worker::post(std::function<void()> job) {
+bool worker_pool::submit(std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || jobs_.size() + running_ >= max_pending_) return false;
@@ -17,33 +19,36 @@ bool store_worker::post(std::function<void()> job) {
   return true;
 }
 
-void store_worker::stop() {
+void worker_pool::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
 }
 
-std::size_t store_worker::pending() const {
+std::size_t worker_pool::pending() const {
   std::lock_guard lock(mu_);
   return jobs_.size() + running_;
 }
 
-void store_worker::run() {
+void worker_pool::run() {
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
     if (jobs_.empty()) return;  // stopping, and every queued job ran
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
-    running_ = 1;
+    ++running_;
     lock.unlock();
     job();
     job = nullptr;  // release what it captured before taking the lock
     lock.lock();
-    running_ = 0;
+    --running_;
   }
 }
 

@@ -1,5 +1,7 @@
-// A few threads for blocking work that must stay off the I/O threads
-// (argon2 password verification). The queue is bounded.
+// A few threads for blocking work that must stay off the I/O threads: the
+// hashing pool (argon2 password verification) and, with one thread, the store
+// worker (store/store_worker.hpp). Jobs run in submission order; the number
+// of jobs in the pool (waiting or running) is bounded.
 #pragma once
 
 #include <condition_variable>
@@ -20,18 +22,22 @@ class worker_pool {
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
 
-  /** Queues a job; false if the queue is full or the pool stopped. */
+  /** Queues a job; false if `max_pending` jobs are in the pool (waiting or
+   *  running) or the pool stopped. */
   bool submit(std::function<void()> job);
-  /** Finishes queued jobs and joins the threads. */
+  /** Finishes queued jobs, refuses new ones and joins the threads. Idempotent. */
   void stop();
+  /** Jobs waiting or running now. */
+  std::size_t pending() const;
 
  private:
   void run();
 
   const std::size_t max_pending_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
+  std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
