@@ -32,13 +32,23 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace chat::server {
 
+namespace ws {
+struct wire_buffer;
+}
+
 /** Messages committed together, ascending by id (their position). Immutable once published. */
 struct committed_batch {
   std::vector<chat_message> messages;
+
+  /** The batch as WebSocket frames, made once by the first I/O shard that
+   *  sends it and shared by the others (ws/io_shard.cpp). */
+  mutable std::once_flag framed_once;
+  mutable std::shared_ptr<const ws::wire_buffer> framed;
 
   std::int64_t first_id() const { return messages.empty() ? 0 : messages.front().id; }
   std::int64_t last_id() const { return messages.empty() ? 0 : messages.back().id; }

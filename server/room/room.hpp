@@ -77,8 +77,9 @@ struct member_info {
 };
 
 /** The members living on one I/O thread. The room hands each delivered batch
- *  to every shard once; the shard frames it once on its thread and gives it to
- *  its members, each from its join point on (see the invariant above). */
+ *  to every shard once; on its thread the shard gives it to its members, each
+ *  from its join point on (see the invariant above), framed once for all
+ *  shards by the first that sends it. */
 class member_shard {
  public:
   virtual ~member_shard() = default;

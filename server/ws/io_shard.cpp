@@ -81,7 +81,8 @@ void io_shard::compact() {
 void io_shard::broadcast(batch_ref batch) {
   net::post(ioc_, [this, batch = std::move(batch)] {
     if (clients_.size() == holes_) return;  // nobody here: nothing to frame
-    const auto wire = frame_batch(*batch);
+    std::call_once(batch->framed_once, [&] { batch->framed = frame_batch(*batch); });
+    const auto& wire = batch->framed;
     ++iterating_;
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       if (auto* c = clients_[i]) c->on_batch(wire);

@@ -59,7 +59,8 @@ class io_shard final : public member_shard {
   void remove(shard_client& c);
   std::size_t clients() const { return clients_.size() - holes_; }
 
-  /** Posts the batch to this shard's thread, which frames it once for all its sessions. */
+  /** Posts the batch to this shard's thread, which gives it to its sessions,
+   *  framed once for every shard (the first to get there frames it). */
   void broadcast(batch_ref batch) override;
   /** Wakes the room's writer once the handlers ready now have run (all the
    *  reads of this round), so one commit takes every message they submitted. */
