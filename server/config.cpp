@@ -105,6 +105,12 @@ const std::vector<value_flag>& value_flags() {
          c.fsync_full = v == "full";
          return true;
        }},
+      {"log-format", "text or json",
+       [](std::string_view v, config& c) {
+         if (v != "text" && v != "json") return false;
+         c.log_json = v == "json";
+         return true;
+       }},
       {"first-name", "a value", any_text(&config::first_name)},
       {"last-name", "a value", any_text(&config::last_name)},
       {"job-title", "a value", any_text(&config::job_title)},
@@ -275,6 +281,9 @@ std::string help_text() {
   h += "                        anyone receives it and survives a crash of the server; full: every\n";
   h += "                        commit also waits for fsync, so it survives power loss and kernel crashes\n";
   h += "                        (slower, and the disk's latency reaches every message)\n";
+  h += "  --log-format text|json\n";
+  h += "                        log lines on stderr: text (default), <time> <level> <event> key=value...;\n";
+  h += "                        json, one object per line with each key=value as a string field\n";
   h += "  --help                this text\n";
   h += "  --version             the version\n\n";
   h += "When ready it prints one line on stdout: listening on http://HOST:PORT (https under TLS).\n";

@@ -38,6 +38,7 @@ struct config {
   int idle_timeout_s = 0;
   bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
   int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
+  bool log_json = false;         ///< --log-format json: one JSON object per log line
   /** Longest opening handshake of a WebSocket (see ws/handshake.hpp); no flag, tests shorten it. */
   int ws_handshake_timeout_s = limits::ws_handshake_timeout_s;
 

@@ -1,6 +1,9 @@
 // stderr logging (see log.hpp).
 #include "log.hpp"
 
+#include "log_format.hpp"
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +14,7 @@ namespace {
 
 std::mutex mu;
 std::function<void(const std::string&)> custom_sink;
+std::atomic<format> line_format{format::text};
 
 void write(const char* level, std::string_view event, std::string_view details) {
   using namespace std::chrono;
@@ -22,11 +26,7 @@ void write(const char* level, std::string_view event, std::string_view details) 
   char stamp[96];  // room for any int in each field: g++ -Wformat-truncation checks the worst case
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  std::string line;
-  line.reserve(64 + event.size() + details.size());
-  line.append(stamp).append(" ").append(level).append(" ").append(event);
-  if (!details.empty()) line.append(" ").append(details);
-  line.push_back('\n');
+  const std::string line = format_line(line_format.load(std::memory_order_relaxed), stamp, level, event, details);
   std::lock_guard lock(mu);
   if (custom_sink) {
     custom_sink(line);
@@ -36,6 +36,8 @@ void write(const char* level, std::string_view event, std::string_view details) 
 }
 
 }  // namespace
+
+void set_format(format f) { line_format.store(f, std::memory_order_relaxed); }
 
 void info(std::string_view event, std::string_view details) { write("info", event, details); }
 void warn(std::string_view event, std::string_view details) { write("warn", event, details); }

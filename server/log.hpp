@@ -1,5 +1,6 @@
-// One-line event logs on stderr: logins, connections, errors. Callers never
-// pass passwords or tokens; `clean` makes client-supplied text safe to print.
+// One-line event logs on stderr: logins, connections, errors, as text or JSON
+// (log_format.hpp). Callers never pass passwords or tokens; `clean` makes
+// client-supplied text safe to print.
 #pragma once
 
 #include <functional>
@@ -8,7 +9,13 @@
 
 namespace chat::server::log {
 
-/** Writes "<UTC time> <level> <event> <details>" as one line. Thread-safe. */
+/** The shape of a line: "<UTC time> <level> <event> <details>", or one JSON object. */
+enum class format { text, json };
+
+/** Sets the shape of every later line (default: text). Call before logging starts. */
+void set_format(format f);
+
+/** Writes one line for the event (see format_line). Thread-safe. */
 void info(std::string_view event, std::string_view details);
 void warn(std::string_view event, std::string_view details);
 void error(std::string_view event, std::string_view details);

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   const std::string files = raise_open_files_limit();
+  log::set_format(cfg.log_json ? log::format::json : log::format::text);
 
   try {
     chat_server server(cfg);

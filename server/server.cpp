@@ -6,6 +6,7 @@
 #include "http/http_api.hpp"
 #include "ws/io_shard.hpp"
 #include "log.hpp"
+#include "log_format.hpp"
 #include "room/room.hpp"
 #include "store/seed_data.hpp"
 #include "server_context.hpp"
@@ -183,8 +184,8 @@ void chat_server::start() {
   for (auto& shard : m.shards) shard->prepare();
   for (auto& shard : m.shards) m.threads.emplace_back([s = shard.get()] { s->run(); });
   m.started = true;
-  log::info("start", "url=" + url() + " db=" + m.cfg.db_path + " web_root=" + m.cfg.web_root +
-                         " threads=" + std::to_string(m.shards.size()) +
+  log::info("start", "url=" + url() + " " + log::field("db", m.cfg.db_path) + " " +
+                         log::field("web_root", m.cfg.web_root) + " threads=" + std::to_string(m.shards.size()) +
                          " fsync=" + (m.cfg.fsync_full ? "full" : "normal") + (m.cfg.guest_mode ? " guest_mode" : ""));
 }
 

@@ -36,6 +36,7 @@ TEST_CASE("defaults come from the shared limits", "[config]") {
   CHECK(r.cfg->idle_timeout_s == chat::limits::ws_idle_timeout_s);
   CHECK(r.cfg->commit_interval_ms == chat::limits::commit_interval_ms);
   CHECK_FALSE(r.cfg->fsync_full);
+  CHECK_FALSE(r.cfg->log_json);
   CHECK_FALSE(r.cfg->guest_mode);
   CHECK_FALSE(r.cfg->tls());
 }
@@ -45,7 +46,7 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
                         "--guest-mode", "--allow-origin", "https://a.example/", "--allow-origin=http://b.example",
                         "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--rate-burst", "7",
                         "--rate-strikes", "2", "--max-queue-bytes", "65536", "--max-queue-frames", "10",
-                        "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full"});
+                        "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full", "--log-format", "json"});
   REQUIRE(r.cfg);
   const auto& c = *r.cfg;
   CHECK(c.host == "0.0.0.0");
@@ -65,6 +66,7 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.idle_timeout_s == 20);
   CHECK(c.commit_interval_ms == 25);
   CHECK(c.fsync_full);
+  CHECK(c.log_json);
 }
 
 TEST_CASE("the commit interval flag takes 0 to 1000 ms and the fsync flag takes normal or full", "[config]") {
