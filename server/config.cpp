@@ -125,6 +125,7 @@ po::options_description flag_descriptions() {
   d.add_options()("help,h", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("version", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("guest-mode", po::value<std::vector<std::string>>()->zero_tokens());
+  d.add_options()("force", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("command", po::value<std::vector<std::string>>());
   for (const auto& f : value_flags()) d.add_options()(f.name, po::value<std::vector<std::string>>());
   return d;
@@ -182,6 +183,7 @@ std::vector<std::string> values(const po::variables_map& vm, const char* name) {
 /** Checks and stores every flag's values; the reason for the first refused one, else empty. */
 std::string store_values(const po::variables_map& vm, config& c) {
   if (vm.count("guest-mode") > 0) c.guest_mode = true;
+  if (vm.count("force") > 0) c.force = true;
   if (vm.count("web-root") > 0) c.web_root_given = true;
   for (const auto& f : value_flags()) {
     for (const auto& v : values(vm, f.name)) {
@@ -229,7 +231,13 @@ parse_result parse_command_line(int argc, const char* const* argv) {
   if (auto why = store_values(vm, c); !why.empty()) return fail(std::move(why));
 
   const auto positional = values(vm, "command");
-  if (!positional.empty()) {
+  if (!positional.empty() && (positional[0] == "backup" || positional[0] == "restore")) {
+    if (positional.size() != 2 || positional[1].empty()) {
+      return fail("usage: chatroom-server [--db FILE] backup DEST [--force] | restore SRC");
+    }
+    c.cmd = positional[0] == "backup" ? command::backup : command::restore;
+    c.copy_path = positional[1];
+  } else if (!positional.empty()) {
     if (positional[0] != "user") return fail("unknown command " + positional[0] + " (see --help)");
     if (positional.size() == 2 && positional[1] == "list") {
       c.cmd = command::user_list;
@@ -241,6 +249,7 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     }
   }
   if (c.tls_cert.empty() != c.tls_key.empty()) return fail("--tls-cert and --tls-key go together");
+  if (c.force && c.cmd != command::backup) return fail("--force goes with backup only");
   return parse_result{c, {}};
 }
 
@@ -253,7 +262,14 @@ std::string help_text() {
   h += "       chatroom-server [--db FILE] user add NAME [--first-name F] [--last-name L] [--job-title T]\n";
   h += "       chatroom-server [--db FILE] user passwd NAME\n";
   h += "       chatroom-server [--db FILE] user list\n";
-  h += "  (user add/passwd read the password from the first line of standard input)\n\n";
+  h += "       chatroom-server [--db FILE] backup DEST [--force]\n";
+  h += "       chatroom-server [--db FILE] restore SRC\n";
+  h += "  (user add/passwd read the password from the first line of standard input)\n";
+  h += "  backup copies the database (also while a server runs on it) to DEST, checked with\n";
+  h += "  integrity_check; --force replaces an existing DEST. restore replaces the database with\n";
+  h += "  SRC (stop the server first: it refuses while one has the database open) and keeps the\n";
+  h += "  replaced file as FILE.replaced-TIME. Exit codes: 0 done, 1 failed or refused, 2 unusable\n";
+  h += "  arguments or database.\n\n";
   h += "Flags (--flag VALUE or --flag=VALUE):\n";
   h += "  --host ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n";
   h += "  --port N              TCP port (default 8080; 0 picks a free port, printed on stdout)\n";

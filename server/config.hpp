@@ -1,5 +1,6 @@
 // The server's command line: every flag, its default (from chat/limits.hpp),
-// the user-administration commands, --help and --version. No Beast here.
+// the user-administration commands, backup and restore, --help and --version.
+// No Beast here.
 #pragma once
 
 #include <chat/limits.hpp>
@@ -13,7 +14,7 @@
 namespace chat::server {
 
 /** What the program was asked to do. */
-enum class command { serve, help, version, user_add, user_passwd, user_list };
+enum class command { serve, help, version, user_add, user_passwd, user_list, backup, restore };
 
 /** Everything the command line can set. */
 struct config {
@@ -47,6 +48,10 @@ struct config {
   std::string first_name;
   std::string last_name;
   std::string job_title;
+
+  // `backup DEST [--force]` and `restore SRC`.
+  std::string copy_path;         ///< DEST of backup, SRC of restore
+  bool force = false;            ///< backup may replace an existing DEST
 
   bool tls() const { return !tls_cert.empty(); }
 };

@@ -1,9 +1,10 @@
-// chatroom-server: parses the command line, then runs a user command or the
-// server until SIGINT/SIGTERM. All the work is in chat_server_lib.
+// chatroom-server: parses the command line, then runs a user command, a backup
+// or restore, or the server until SIGINT/SIGTERM. All the work is in chat_server_lib.
 #include "config.hpp"
 #include "log.hpp"
 #include "server.hpp"
 #include "auth/user_admin.hpp"
+#include "store/backup_command.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
     case command::user_passwd:
     case command::user_list:
       return run_user_command(cfg, std::cin, std::cout, std::cerr);
+    case command::backup:
+    case command::restore:
+      return run_backup_command(cfg, std::cout, std::cerr);
     case command::serve:
       break;
   }

@@ -148,7 +148,8 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
                            "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--help", "--version",
-                           "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title"}) {
+                           "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title",
+                           "backup DEST", "--force", "restore SRC", "--log-format text|json"}) {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);
   }
@@ -170,4 +171,47 @@ TEST_CASE("help and version flags answer at once if the flags before them are go
   CHECK(r.error == "unknown flag --bogus (see --help)");
   CHECK(parse({"--port"}).error == "--port needs a number from 0 to 65535");
   CHECK(parse({"--guest-mode=yes"}).error == "--guest-mode takes no value");
+}
+
+TEST_CASE("backup DEST, restore SRC, --force and --log-format", "[config]") {
+  auto r = parse({"--db", "f.db", "backup", "/backups/f.db"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::backup);
+  CHECK(r.cfg->db_path == "f.db");
+  CHECK(r.cfg->copy_path == "/backups/f.db");
+  CHECK_FALSE(r.cfg->force);
+  r = parse({"backup", "b.db", "--force"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->force);
+  r = parse({"--db", "f.db", "restore", "b.db"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->cmd == command::restore);
+  CHECK(r.cfg->copy_path == "b.db");
+  CHECK(parse({"--log-format", "text"}).cfg->log_json == false);
+  CHECK(parse({"--log-format=json"}).cfg->log_json == true);
+  CHECK(parse({"--log-format", "json", "--log-format", "text"}).cfg->log_json == false);  // the last one counts
+
+  for (const auto& args : std::vector<std::vector<const char*>>{{"backup"},
+                                                                 {"backup", ""},
+                                                                 {"backup", "a.db", "b.db"},
+                                                                 {"restore"},
+                                                                 {"restore", "a.db", "--force"},
+                                                                 {"--force"},
+                                                                 {"user", "list", "--force"},
+                                                                 {"backup", "a.db", "--force=yes"},
+                                                                 {"--log-format"},
+                                                                 {"--log-format", "JSON"},
+                                                                 {"--log-format", "logfmt"},
+                                                                 {"--log-format", ""}}) {
+    std::string shown;
+    for (const auto* a : args) shown += std::string(a) + " ";
+    INFO(shown);
+    const auto bad = parse(args);
+    CHECK_FALSE(bad.cfg);
+    CHECK_FALSE(bad.error.empty());
+    CHECK(bad.error.find('\n') == std::string::npos);
+  }
+  CHECK(parse({"--log-format", "xml"}).error == "--log-format needs text or json");
+  CHECK(parse({"--force"}).error == "--force goes with backup only");
+  CHECK(parse({"backup"}).error == "usage: chatroom-server [--db FILE] backup DEST [--force] | restore SRC");
 }
