@@ -96,7 +96,7 @@ TEST_CASE("JSON lines escape control characters and survive invalid UTF-8", "[lo
   CHECK(j.at("details") == "x\ny");
 }
 
-TEST_CASE("--log-format json: every line the server writes is a JSON object", "[log][process]") {
+TEST_CASE("with --log-format json every line the server writes is a JSON object", "[log][process]") {
   temp_dir d;
   std::filesystem::create_directories(d / "web w");  // a path with a space: quoted in the start line
   const auto db = (d / "chat.db").string();
