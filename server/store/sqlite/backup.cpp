@@ -268,19 +268,15 @@ restore_report restore_database(const std::string& src, const std::string& db) {
   handle from(src, SQLITE_OPEN_READONLY);
   open_source(from, src);
 
-  restore_report r;
-  temp_file temp(db + ".restore-" + std::to_string(::getpid()));
-  r.copy = copy_into(from, temp.path());
-  from.close();
-
   // Leaving WAL mode needs the only connection to the database: any other (a
   // server's) makes it fail busy, and the restore refuses. The exclusive
   // transaction then keeps everyone out until the copy is in place.
-  handle lock(db, SQLITE_OPEN_READWRITE);
+  handle lock(db, SQLITE_OPEN_READWRITE);  // no file is created when there is none
+  int rc = SQLITE_OK;
   if (db_exists) {
     if (!lock) failed(db + ": " + lock.error());
     sqlite3_busy_timeout(lock.raw(), 1000);
-    int rc = lock.exec("PRAGMA journal_mode=DELETE");
+    rc = lock.exec("PRAGMA journal_mode=DELETE");
     if (rc == SQLITE_OK) rc = lock.exec("BEGIN EXCLUSIVE");
     if (busy(rc)) failed(db + " is in use (is a server running on it? stop it first)");
     // A file that is not a database, or a corrupt one, nobody can be using as
@@ -288,6 +284,14 @@ restore_report restore_database(const std::string& src, const std::string& db) {
     if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_NOTADB && (rc & 0xff) != SQLITE_CORRUPT) {
       failed(db + ": " + lock.error());
     }
+  }
+
+  restore_report r;
+  temp_file temp(db + ".restore-" + std::to_string(::getpid()));
+  r.copy = copy_into(from, temp.path());
+  from.close();
+
+  if (db_exists) {
     // Ids are never given twice: new messages continue after the replaced
     // database's (clients resume with since= and de-duplicate by id).
     std::int64_t used = 0;
