@@ -3,6 +3,8 @@
 // each value and keeps the one-line reasons the server has always given.
 #include "config.hpp"
 
+#include "http/address_list.hpp"
+
 #include <chat/limits.hpp>
 
 #include <boost/program_options.hpp>
@@ -88,6 +90,16 @@ const std::vector<value_flag>& value_flags() {
          if (v.empty()) return false;
          while (!v.empty() && v.back() == '/') v.remove_suffix(1);
          c.allow_origins.emplace_back(v);
+         return true;
+       }},
+      {"metrics-allow", "an address range such as 10.0.0.0/8, 192.0.2.7 or ::1/128, or any",
+       [](std::string_view v, config& c) {
+         if (v == "any") {
+           c.metrics_allow.insert(c.metrics_allow.end(), {"0.0.0.0/0", "::/0"});
+           return true;
+         }
+         if (!parse_ip_range(v)) return false;
+         c.metrics_allow.emplace_back(v);
          return true;
        }},
       {"tls-cert", "a PEM file", non_empty(&config::tls_cert)},
@@ -185,6 +197,7 @@ std::string store_values(const po::variables_map& vm, config& c) {
   if (vm.count("guest-mode") > 0) c.guest_mode = true;
   if (vm.count("force") > 0) c.force = true;
   if (vm.count("web-root") > 0) c.web_root_given = true;
+  if (vm.count("metrics-allow") > 0) c.metrics_allow.clear();  // the flags replace the default
   for (const auto& f : value_flags()) {
     for (const auto& v : values(vm, f.name)) {
       if (!f.set(v, c)) return std::string("--") + f.name + " needs " + f.needs;
@@ -281,6 +294,9 @@ std::string help_text() {
   h += "                        joins as a guest (NAME must not be a registered username)\n";
   h += "  --allow-origin ORIGIN also accept this Origin (e.g. https://chat.example.com) besides the\n";
   h += "                        server's own; repeatable\n";
+  h += "  --metrics-allow CIDR  who may read GET /metrics (Prometheus): an address range such as\n";
+  h += "                        10.0.0.0/8 or ::1/128, or any; repeatable (default: loopback only,\n";
+  h += "                        127.0.0.0/8 and ::1; others get 403)\n";
   h += "  --tls-cert FILE       PEM certificate chain: serve https and wss on the same port\n";
   h += "  --tls-key FILE        PEM private key for --tls-cert\n";
   h += "  --rate-limit R        messages per second per user (default " + std::to_string(int(d.rate_per_second)) + "; 0 turns the limit off)\n";

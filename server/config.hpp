@@ -13,6 +13,9 @@
 
 namespace chat::server {
 
+/** GET /metrics without --metrics-allow: loopback only. */
+inline std::vector<std::string> default_metrics_allow() { return {"127.0.0.0/8", "::1/128"}; }
+
 /** What the program was asked to do. */
 enum class command { serve, help, version, user_add, user_passwd, user_list, backup, restore };
 
@@ -28,6 +31,8 @@ struct config {
   unsigned threads = 0;          ///< 0: one I/O thread per core
   bool guest_mode = false;
   std::vector<std::string> allow_origins;
+  /** Who may read GET /metrics: address ranges (CIDR, see http/address_list.hpp). */
+  std::vector<std::string> metrics_allow = default_metrics_allow();
   std::string tls_cert;
   std::string tls_key;
 

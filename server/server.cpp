@@ -12,7 +12,9 @@
 #include "server_context.hpp"
 #include "http/session_start.hpp"
 #include "http/static_files.hpp"
+#include "metrics/process_metrics.hpp"
 #include "stats.hpp"
+#include "store/metered_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_worker.hpp"
 #include "worker_pool.hpp"
@@ -45,6 +47,7 @@ struct chat_server::impl {
 
   config cfg;
   static_files files;
+  server_stats stats;  // before the store, which records into it
   std::unique_ptr<store> db;
   std::unique_ptr<auth> users;
   std::unique_ptr<room> chat;
@@ -52,7 +55,6 @@ struct chat_server::impl {
   std::unique_ptr<store_worker> reader;
   worker_pool logins{2, limits::max_pending_logins};
   std::atomic<bool> shutting_down{false};
-  server_stats stats;
   std::unique_ptr<http_api> api;
   std::unique_ptr<server_context> ctx;
   std::optional<net::ssl::context> ssl;
@@ -84,6 +86,7 @@ struct chat_server::impl {
         });
         return;
       }
+      stats.http_accepted.inc();
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       const auto peer = socket.remote_endpoint(ignored);
@@ -136,6 +139,7 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
     }
   }
+  m.db = make_metered_store(std::move(m.db), m.stats);
   m.users = std::make_unique<auth>(*m.db, *m.db);
   m.reader = std::make_unique<store_worker>(max_pending_store_jobs);
   room_options ro;
@@ -154,7 +158,17 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   }
   m.acceptor.emplace(m.shards.front()->context());
   m.accept_retry.emplace(m.shards.front()->context());
-  m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, *m.reader, m.cfg, m.shutting_down);
+  m.api = std::make_unique<http_api>(*m.users, m.files, m.logins, *m.reader, m.cfg, m.shutting_down, m.stats);
+  m.stats.registry.add_gauge_fn("chatroom_store_queue_jobs",
+                                "Store calls waiting for the store worker or running on it (session checks, "
+                                "history pages, logouts, lists); at " +
+                                    std::to_string(max_pending_store_jobs) + " more are answered busy.",
+                                [&reader = *m.reader] { return static_cast<double>(reader.pending()); });
+  m.stats.registry.add_gauge_fn("chatroom_login_queue_jobs",
+                                "Logins waiting for a hashing thread or being checked; at " +
+                                    std::to_string(limits::max_pending_logins) + " more are answered busy.",
+                                [&logins = m.logins] { return static_cast<double>(logins.pending()); });
+  metrics::add_process_metrics(m.stats.registry);
   m.api->on_session_ended = [&chat = *m.chat](const std::string& session) {
     const auto closed = chat.end_session(session);
     if (closed > 0) log::info("logout", "closing " + std::to_string(closed) + " websocket(s) of the session");
@@ -184,9 +198,12 @@ void chat_server::start() {
   for (auto& shard : m.shards) shard->prepare();
   for (auto& shard : m.shards) m.threads.emplace_back([s = shard.get()] { s->run(); });
   m.started = true;
+  std::string metrics_allow;
+  for (const auto& range : m.cfg.metrics_allow) metrics_allow += (metrics_allow.empty() ? "" : ",") + range;
   log::info("start", "url=" + url() + " " + log::field("db", m.cfg.db_path) + " " +
                          log::field("web_root", m.cfg.web_root) + " threads=" + std::to_string(m.shards.size()) +
-                         " fsync=" + (m.cfg.fsync_full ? "full" : "normal") + (m.cfg.guest_mode ? " guest_mode" : ""));
+                         " fsync=" + (m.cfg.fsync_full ? "full" : "normal") + (m.cfg.guest_mode ? " guest_mode" : "") +
+                         " metrics_allow=" + metrics_allow);
 }
 
 std::uint16_t chat_server::port() const { return impl_->port; }

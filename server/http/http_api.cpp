@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "auth/crypto.hpp"
 #include "log.hpp"
+#include "stats.hpp"
 #include "http/static_files.hpp"
 #include "http/url.hpp"
 #include "worker_pool.hpp"
@@ -86,8 +87,15 @@ std::string request_token(const http_request& r) {
 }
 
 http_api::http_api(auth& a, static_files& files, worker_pool& pool, store_worker& reader, const config& cfg,
-                   const std::atomic<bool>& shutting_down)
-    : auth_(a), files_(files), pool_(pool), reader_(reader), cfg_(cfg), shutting_down_(shutting_down) {}
+                   const std::atomic<bool>& shutting_down, server_stats& stats)
+    : auth_(a),
+      files_(files),
+      pool_(pool),
+      reader_(reader),
+      cfg_(cfg),
+      shutting_down_(shutting_down),
+      stats_(stats),
+      metrics_allow_(cfg.metrics_allow) {}
 
 template <class Job>
 void http_api::on_store(const char* what, Job job, std::function<void(http_response)> done) {
@@ -120,6 +128,10 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
       if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
       if (shutting_down_.load()) return done(json_error(503, http_error::shutting_down, "The server is shutting down."));
       return done(json_ok(200, R"({"status":"ok"})"));
+    }
+    if (path == "/metrics") {
+      if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
+      return done(metrics(r));
     }
     if (path.rfind("/api/", 0) == 0) {
       const bool post = r.method == "POST";
@@ -173,6 +185,19 @@ void http_api::handle(const http_request& r, std::function<void(http_response)> 
   }
 }
 
+http_response http_api::metrics(const http_request& r) const {
+  if (!metrics_allow_.allows(r.address)) {
+    log::warn("metrics", "refused addr=" + log::clean(r.address));
+    return json_error(403, http_error::forbidden_address,
+                      "Metrics are not served to this address (see --metrics-allow).");
+  }
+  http_response res;
+  res.body = stats_.registry.render();
+  res.set("Content-Type", std::string(metrics::content_type));
+  res.set("Cache-Control", "no-store");
+  return res;
+}
+
 void http_api::login(const http_request& r, std::function<void(http_response)> done) {
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("username") || !j.contains("password") ||
@@ -198,26 +223,31 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
                                  nlohmann::json(out.token).dump() + "}");
           res.set("Set-Cookie", cookie(tls, out.token, limits::session_ttl_s));
           log::info("login", "user=" + log::clean(out.user.username) + " addr=" + address + " result=ok");
+          stats_.login_ok.inc();
           break;
         }
         case login_outcome::status::bad_credentials:
           res = json_error(401, http_error::bad_credentials, "Wrong username or password.");
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=bad_credentials");
+          stats_.login_bad_credentials.inc();
           break;
         case login_outcome::status::throttled:
           res = json_error(429, http_error::throttled, "Too many failed logins; try again later.");
           res.set("Retry-After", std::to_string(out.retry_after_s));
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=throttled");
+          stats_.login_throttled.inc();
           break;
       }
     } catch (const std::exception& e) {
       log::error("login", "user=" + log::clean(username) + " addr=" + address + " error=" + log::clean(e.what()));
       res = json_error(500, http_error::internal, "Something went wrong on the server.");
+      stats_.login_error.inc();
     }
     password.assign(password.size(), '\0');
     done(std::move(res));
   };
   if (!pool_.submit(std::move(job))) {
+    stats_.login_busy.inc();
     auto res = json_error(503, http_error::busy, "Too many logins at once; try again.");
     res.set("Retry-After", "1");
     done(std::move(res));

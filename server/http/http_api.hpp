@@ -1,8 +1,10 @@
 // The HTTP router of PROTOCOL.md §2 without Beast: the JSON API (login,
-// logout, me, employees), /healthz, avatars, static files, and the admission
-// checks of a WebSocket upgrade (session, username, Origin, guest mode).
+// logout, me, employees), /healthz, /metrics (for the addresses
+// --metrics-allow names), avatars, static files, and the admission checks of a
+// WebSocket upgrade (session, username, Origin, guest mode).
 #pragma once
 
+#include "http/address_list.hpp"
 #include "http/http_types.hpp"
 #include "room/room.hpp"
 
@@ -18,6 +20,7 @@ class static_files;
 class store_worker;
 class worker_pool;
 struct config;
+struct server_stats;
 
 /** The path of the chat socket. */
 inline constexpr std::string_view chat_socket_path = "/websocket/chatroom";
@@ -27,8 +30,9 @@ inline constexpr std::string_view chat_socket_path = "/websocket/chatroom";
  *  logins on the hashing pool. */
 class http_api {
  public:
+  /** Login outcomes are counted in `stats`, which GET /metrics renders. */
   http_api(auth& a, static_files& files, worker_pool& pool, store_worker& reader, const config& cfg,
-           const std::atomic<bool>& shutting_down);
+           const std::atomic<bool>& shutting_down, server_stats& stats);
 
   /** Answers a (non-upgrade) request. `done` is called exactly once, maybe on
    *  another thread (the store worker, the hashing pool): it must post the
@@ -55,6 +59,8 @@ class http_api {
 
  private:
   void login(const http_request& r, std::function<void(http_response)> done);
+  /** GET /metrics: the metrics as Prometheus text, or 403 for an address not allowed. */
+  http_response metrics(const http_request& r) const;
   /** Runs `job` (returning the response) on the store worker. */
   template <class Job>
   void on_store(const char* what, Job job, std::function<void(http_response)> done);
@@ -65,6 +71,8 @@ class http_api {
   store_worker& reader_;
   const config& cfg_;
   const std::atomic<bool>& shutting_down_;
+  server_stats& stats_;
+  const address_list metrics_allow_;
 };
 
 /** The session token of a request: the Bearer token, else the `session` cookie. */

@@ -12,6 +12,7 @@
 #include "http/security_headers.hpp"
 #include "ws/io_shard.hpp"
 #include "server_context.hpp"
+#include "stats.hpp"
 #include "ws/handshake.hpp"
 #include "ws/ws_session.hpp"
 
@@ -46,7 +47,11 @@ template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  public:
   http_session(Stream stream, io_shard& shard, server_context& ctx, std::string address)
-      : stream_(std::move(stream)), shard_(shard), ctx_(ctx), address_(std::move(address)) {}
+      : stream_(std::move(stream)),
+        shard_(shard),
+        ctx_(ctx),
+        address_(std::move(address)),
+        open_(ctx.stats.http_open) {}
 
   void run() {
     if constexpr (is_tls_stream<Stream>) {
@@ -225,6 +230,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   io_shard& shard_;
   server_context& ctx_;
   std::string address_;
+  metrics::gauge_hold open_;  ///< counts this connection among the open HTTP ones until it ends or upgrades
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = false;
   bool head_ = false;

@@ -65,7 +65,8 @@ class ws_session final : public room_member,
         shard_(shard),
         ctx_(ctx),
         input_(limits::max_frame_bytes, io_shard::scratch_size, tls),
-        queue_(ctx.cfg.max_queue_bytes, ctx.cfg.max_queue_frames) {}
+        queue_(ctx.cfg.max_queue_bytes, ctx.cfg.max_queue_frames),
+        open_(*ctx.stats.ws_open[room_member::info().speaks_v1() ? 1 : 0]) {}
 
   ~ws_session() {
     shard_.remove(*this);
@@ -85,7 +86,7 @@ class ws_session final : public room_member,
     hello->bytes = std::move(response);
     hello->frames = 0;
     queue_.push(std::move(hello));
-    ctx_.stats.ws_accepted++;
+    ctx_.stats.ws_accepted[info().speaks_v1() ? 1 : 0]->inc();
     // Registered now; the history comes back from the store worker, and reading
     // starts after it is queued (see the invariant in room.hpp).
     phase_.start();
@@ -118,7 +119,6 @@ class ws_session final : public room_member,
       gate_.hold(batch, ids.size());
       if (gate_.held_frames() > ctx_.cfg.max_queue_frames) {
         gate_.open();
-        ctx_.stats.overflow_closes++;
         start_close(ws::close_code::try_again_later, "you are not reading fast enough; reconnect with since=", true);
       }
       return;
@@ -216,7 +216,6 @@ class ws_session final : public room_member,
       if (!writing_) do_write();
       return true;
     }
-    ctx_.stats.overflow_closes++;
     log::warn("slow_client", "user=" + log::clean(info().user.username) + " addr=" + info().address +
                                  " queued_bytes=" + std::to_string(queue_.bytes()) +
                                  " queued_frames=" + std::to_string(queue_.frames()) + " close=1013");
@@ -251,7 +250,10 @@ class ws_session final : public room_member,
       close_socket();
       return finish(std::string("error=") + (forced_ ? forced_ : log::clean(ec.message()).c_str()));
     }
+    ctx_.stats.ws_sent_bytes.inc(n);
+    const auto frames_queued = queue_.frames();
     const bool close_left = queue_.complete(n);
+    ctx_.stats.ws_sent_frames.inc(frames_queued - queue_.frames());
     if (phase_.is(ws::phase::finished)) return queue_.abort();
     const auto next = close_left ? phase_.close_written() : ws::session_phase::step::none;
     if (!queue_.empty()) return do_write();
@@ -265,7 +267,9 @@ class ws_session final : public room_member,
    *  `drop_queue` (a client too slow to read: 1013) they are freed instead,
    *  except what a write in flight holds. Frames queued later are dropped. */
   void start_close(std::uint16_t code, std::string_view reason, bool drop_queue) {
-    if (phase_.server_closes(code)) queue_close(code, reason, drop_queue);
+    if (!phase_.server_closes(code)) return;
+    ctx_.stats.ws_closed(code).inc();
+    queue_close(code, reason, drop_queue);
   }
 
   /** Queues our close frame, last, and starts the close deadline. */
@@ -353,6 +357,7 @@ class ws_session final : public room_member,
       if (ec) return on_read_error(ec);
       last_rx_ = shard_.now();
       pinged_ = false;
+      ctx_.stats.ws_received_bytes.inc(n);
       if (draining()) continue;
       const bool outside = input_.held() == 0;  // read into the shard's buffer
       if (!outside) input_.filled(n);
@@ -368,6 +373,7 @@ class ws_session final : public room_member,
     if (ec) return on_read_error(ec);
     last_rx_ = shard_.now();
     pinged_ = false;
+    ctx_.stats.ws_received_bytes.inc(n);
     input_.filled(n);
     parse();
     if (phase_.parses_input()) do_read();
@@ -402,14 +408,11 @@ class ws_session final : public room_member,
     switch (ev.what) {
       case kind::text: {
         if (!phase_.is(ws::phase::open)) return;  // after our close, data is ignored
+        ctx_.stats.ws_received_messages.inc();
         auto reply = ctx_.chat_room.handle_text(this->shared_from_this(), ev.text());
         if (reply.wake_writer) shard_.wake_writer_soon();
         for (const auto& f : reply.events) enqueue_frame(*f);
-        if (reply.close_code != 0) {
-          if (reply.close_code == close_code::rate_limited) ctx_.stats.rate_limit_closes++;
-          if (reply.close_code == close_code::try_again_later) ctx_.stats.overflow_closes++;
-          start_close(reply.close_code, reply.close_reason, false);
-        }
+        if (reply.close_code != 0) start_close(reply.close_code, reply.close_reason, false);
         return;
       }
       case kind::binary:
@@ -428,8 +431,11 @@ class ws_session final : public room_member,
         const auto next = phase_.peer_closes(ev.code, answer);  // sets `answer`: call it first
         return after_input_end(next, answer, {});
       }
-      case kind::fail:
-        return after_input_end(phase_.peer_failed(ev.code), ev.code, ev.reason);
+      case kind::fail: {
+        const auto next = phase_.peer_failed(ev.code);
+        if (next == ws::session_phase::step::send_close) ctx_.stats.ws_closed(ev.code).inc();
+        return after_input_end(next, ev.code, ev.reason);
+      }
       case kind::pong:
       case kind::nothing:
       case kind::need_more:
@@ -451,6 +457,7 @@ class ws_session final : public room_member,
   std::uint32_t close_deadline_ = 0;    ///< shard time the close handshake must end by
   const char* forced_ = nullptr;        ///< why we cut the socket, if we did
   ws::session_phase phase_;
+  metrics::gauge_hold open_;            ///< counts this socket among the open ones of its protocol
   bool writing_ = false;  ///< a write is in flight
   bool reading_ = false;  ///< a read (or a wait for readability) is in flight
   bool pinged_ = false;   ///< our ping is not answered by any bytes yet

@@ -15,6 +15,7 @@
 #include "http/http_read.hpp"
 #include "log.hpp"
 #include "http/security_headers.hpp"
+#include "stats.hpp"
 #include "store/seed_data.hpp"
 #include "http/static_files.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -66,6 +67,7 @@ struct world {
   config cfg = default_config();
   config guest_cfg = default_config();
   std::atomic<bool> shutting_down{false};
+  server_stats stats;
   std::unique_ptr<http_api> api;
   std::unique_ptr<http_api> guest_api;
   std::string live_digest;
@@ -101,8 +103,8 @@ struct world {
     cfg.allow_origins = {"https://chat.example.com"};
     guest_cfg = cfg;
     guest_cfg.guest_mode = true;
-    api = std::make_unique<http_api>(*users, *files, pool, reader, cfg, shutting_down);
-    guest_api = std::make_unique<http_api>(*users, *files, pool, reader, guest_cfg, shutting_down);
+    api = std::make_unique<http_api>(*users, *files, pool, reader, cfg, shutting_down, stats);
+    guest_api = std::make_unique<http_api>(*users, *files, pool, reader, guest_cfg, shutting_down, stats);
     live_digest = crypto::token_digest(live_token);
     live_emp_id = db->find_user("user1")->user.id;
     renew_session();

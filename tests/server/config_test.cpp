@@ -39,6 +39,7 @@ TEST_CASE("defaults come from the shared limits", "[config]") {
   CHECK_FALSE(r.cfg->log_json);
   CHECK_FALSE(r.cfg->guest_mode);
   CHECK_FALSE(r.cfg->tls());
+  CHECK(r.cfg->metrics_allow == std::vector<std::string>{"127.0.0.0/8", "::1/128"});
 }
 
 TEST_CASE("every flag parses, in both spellings", "[config]") {
@@ -46,7 +47,8 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
                         "--guest-mode", "--allow-origin", "https://a.example/", "--allow-origin=http://b.example",
                         "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--rate-burst", "7",
                         "--rate-strikes", "2", "--max-queue-bytes", "65536", "--max-queue-frames", "10",
-                        "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full", "--log-format", "json"});
+                        "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full", "--log-format", "json",
+                        "--metrics-allow", "10.0.0.0/8", "--metrics-allow=::1"});
   REQUIRE(r.cfg);
   const auto& c = *r.cfg;
   CHECK(c.host == "0.0.0.0");
@@ -67,6 +69,25 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.commit_interval_ms == 25);
   CHECK(c.fsync_full);
   CHECK(c.log_json);
+  CHECK(c.metrics_allow == std::vector<std::string>{"10.0.0.0/8", "::1"});
+}
+
+TEST_CASE("the --metrics-allow flags replace the loopback default with ranges, or any", "[config][metrics]") {
+  auto r = parse({"--metrics-allow", "127.0.0.2/32"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->metrics_allow == std::vector<std::string>{"127.0.0.2/32"});
+  r = parse({"--metrics-allow", "any"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->metrics_allow == std::vector<std::string>{"0.0.0.0/0", "::/0"});
+  r = parse({"--metrics-allow", "2001:db8::/32", "--metrics-allow", "192.0.2.7"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->metrics_allow == std::vector<std::string>{"2001:db8::/32", "192.0.2.7"});
+  for (const char* bad : {"", "10.0.0.0/33", "loopback", "10.0.0.0/8,::1", "*"}) {
+    INFO(bad);
+    r = parse({"--metrics-allow", bad});
+    CHECK_FALSE(r.cfg);
+    CHECK(r.error == "--metrics-allow needs an address range such as 10.0.0.0/8, 192.0.2.7 or ::1/128, or any");
+  }
 }
 
 TEST_CASE("the commit interval flag takes 0 to 1000 ms and the fsync flag takes normal or full", "[config]") {
@@ -147,7 +168,7 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   const std::string help = help_text();
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
-                           "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--help", "--version",
+                           "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--metrics-allow", "--help", "--version",
                            "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title",
                            "backup DEST", "--force", "restore SRC", "--log-format text|json"}) {
     INFO(flag);

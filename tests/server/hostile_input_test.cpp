@@ -513,7 +513,7 @@ TEST_CASE("floods of pings, history requests and connections leave other users s
     }
   }
   CHECK(http(port, "GET", "/healthz").status == 200);
-  REQUIRE(wait_for([&] { return s.get().stats().overflow_closes >= 1; }, 20s));
+  REQUIRE(wait_for([&] { return s.get().stats().overflow_closes() >= 1; }, 20s));
   CHECK(s.get().stats().peak_queue_bytes <= chat::limits::max_queue_bytes + chat::limits::max_history_frame_bytes);
   for (auto& c : many) CHECK(c->read_until("\r\n\r\n"));  // every one of the burst was admitted
   // A 101 can arrive before its session has joined the room: wait for the joins, with a deadline.

@@ -124,7 +124,8 @@ TEST_CASE("help documents the flags, and the version", "[process]") {
   CHECK(help.wait() == 0);
   const auto text = help.stdout_rest();
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
-                           "--tls-cert", "--tls-key", "--rate-limit", "--max-queue-bytes", "user passwd"}) {
+                           "--tls-cert", "--tls-key", "--rate-limit", "--max-queue-bytes", "--metrics-allow",
+                           "user passwd"}) {
     CHECK(text.find(flag) != std::string::npos);
   }
   child_process version({"--version"});

@@ -15,8 +15,10 @@ namespace chat::test {
 /** One connection to 127.0.0.1:port. */
 class raw_socket {
  public:
-  /** Connects; a `receive_buffer` > 0 shrinks the kernel's receive buffer first. Throws on failure. */
-  explicit raw_socket(std::uint16_t port, int receive_buffer = 0);
+  /** Connects; a `receive_buffer` > 0 shrinks the kernel's receive buffer first; `from` (an
+   *  IPv4 address such as another loopback one, 127.0.0.2) is the address to connect from.
+   *  Throws on failure. */
+  explicit raw_socket(std::uint16_t port, int receive_buffer = 0, const char* from = nullptr);
   ~raw_socket();
   raw_socket(const raw_socket&) = delete;
   raw_socket& operator=(const raw_socket&) = delete;

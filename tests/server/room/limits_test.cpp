@@ -76,7 +76,7 @@ TEST_CASE("flooding gets error rate_limited, then close 4029, others are unaffec
   INFO("the flood took " << flood_s << " s");
   REQUIRE(wait_for([&] { return s.get().chat_room().last_id() >= burst; }));
   CHECK(s.get().chat_room().last_id() <= burst + refilled);
-  CHECK(s.get().stats().rate_limit_closes == 1);
+  CHECK(s.get().stats().rate_limit_closes() == 1);
 
   b.ws->send_text("still here");
   for (;;) {
@@ -102,11 +102,11 @@ TEST_CASE("a client that stops reading is closed with 1013, memory stays bounded
   int sent = 0;
   std::int64_t last_id = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (s.get().stats().overflow_closes == 0 && sent < 20000 && std::chrono::steady_clock::now() < deadline) {
+  while (s.get().stats().overflow_closes() == 0 && sent < 20000 && std::chrono::steady_clock::now() < deadline) {
     for (int k = 0; k < 20; ++k, ++sent) sender.ws->send_text(body);
     for (int k = 0; k < 20; ++k) last_id = next_of(*sender.ws, "message").at("id");
   }
-  REQUIRE(s.get().stats().overflow_closes == 1);
+  REQUIRE(s.get().stats().overflow_closes() == 1);
   // The bound held: never more than the limit plus the one frame that crossed it.
   CHECK(s.get().stats().peak_queue_bytes <= bound + body.size() + 200);
 
