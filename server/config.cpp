@@ -9,11 +9,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #ifndef CHATROOM_DEFAULT_WEB_ROOT
@@ -252,13 +254,21 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     c.copy_path = positional[1];
   } else if (!positional.empty()) {
     if (positional[0] != "user") return fail("unknown command " + positional[0] + " (see --help)");
+    static const std::pair<const char*, command> named[] = {
+        {"add", command::user_add},           {"passwd", command::user_passwd},
+        {"disable", command::user_disable},   {"enable", command::user_enable},
+        {"grant-admin", command::user_grant_admin}, {"revoke-admin", command::user_revoke_admin}};
+    const auto it = positional.size() == 3 ? std::find_if(std::begin(named), std::end(named),
+                                                          [&](const auto& n) { return positional[1] == n.first; })
+                                           : std::end(named);
     if (positional.size() == 2 && positional[1] == "list") {
       c.cmd = command::user_list;
-    } else if (positional.size() == 3 && (positional[1] == "add" || positional[1] == "passwd")) {
-      c.cmd = positional[1] == "add" ? command::user_add : command::user_passwd;
+    } else if (it != std::end(named)) {
+      c.cmd = it->second;
       c.user_name = positional[2];
     } else {
-      return fail("usage: chatroom-server [--db FILE] user add NAME | user passwd NAME | user list");
+      return fail("usage: chatroom-server [--db FILE] user list | user add|passwd|disable|enable|grant-admin|"
+                  "revoke-admin NAME");
     }
   }
   if (c.tls_cert.empty() != c.tls_key.empty()) return fail("--tls-cert and --tls-key go together");
@@ -273,11 +283,17 @@ std::string help_text() {
   std::string h;
   h += "Usage: chatroom-server [FLAGS]                  run the chat server\n";
   h += "       chatroom-server [--db FILE] user add NAME [--first-name F] [--last-name L] [--job-title T]\n";
-  h += "       chatroom-server [--db FILE] user passwd NAME\n";
-  h += "       chatroom-server [--db FILE] user list\n";
+  h += "       chatroom-server [--db FILE] user passwd NAME       reset the password; ends NAME's sessions\n";
+  h += "       chatroom-server [--db FILE] user list              id, username, name, job title, role, state\n";
+  h += "       chatroom-server [--db FILE] user disable NAME      NAME can no longer log in; ends their sessions\n";
+  h += "       chatroom-server [--db FILE] user enable NAME       NAME can log in again\n";
+  h += "       chatroom-server [--db FILE] user grant-admin NAME  give NAME the server admin role\n";
+  h += "       chatroom-server [--db FILE] user revoke-admin NAME take it back\n";
   h += "       chatroom-server [--db FILE] backup DEST [--force]\n";
   h += "       chatroom-server [--db FILE] restore SRC\n";
-  h += "  (user add/passwd read the password from the first line of standard input)\n";
+  h += "  (user add/passwd read the password from the first line of standard input; a running server\n";
+  h += "  closes the WebSockets of ended sessions within " + std::to_string(limits::session_check_interval_s) +
+       " s; exit 0 done, 1 refused, 2 unusable --db)\n";
   h += "  backup copies the database (also while a server runs on it) to DEST, checked with\n";
   h += "  integrity_check; --force replaces an existing DEST. restore replaces the database with\n";
   h += "  SRC (stop the server first: it refuses while one has the database open) and keeps the\n";

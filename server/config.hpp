@@ -17,7 +17,20 @@ namespace chat::server {
 inline std::vector<std::string> default_metrics_allow() { return {"127.0.0.0/8", "::1/128"}; }
 
 /** What the program was asked to do. */
-enum class command { serve, help, version, user_add, user_passwd, user_list, backup, restore };
+enum class command {
+  serve,
+  help,
+  version,
+  user_add,
+  user_passwd,
+  user_list,
+  user_disable,
+  user_enable,
+  user_grant_admin,
+  user_revoke_admin,
+  backup,
+  restore,
+};
 
 /** Everything the command line can set. */
 struct config {
@@ -47,8 +60,11 @@ struct config {
   bool log_json = false;         ///< --log-format json: one JSON object per log line
   /** Longest opening handshake of a WebSocket (see ws/handshake.hpp); no flag, tests shorten it. */
   int ws_handshake_timeout_s = limits::ws_handshake_timeout_s;
+  /** How often the open sockets' sessions are checked again (see
+   *  auth/session_check.hpp); no flag, tests shorten it. */
+  int session_check_interval_ms = limits::session_check_interval_s * 1000;
 
-  // `user add|passwd NAME` arguments.
+  // `user add|passwd|disable|enable|grant-admin|revoke-admin NAME` arguments.
   std::string user_name;
   std::string first_name;
   std::string last_name;

@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
     case command::user_add:
     case command::user_passwd:
     case command::user_list:
+    case command::user_disable:
+    case command::user_enable:
+    case command::user_grant_admin:
+    case command::user_revoke_admin:
       return run_user_command(cfg, std::cin, std::cout, std::cerr);
     case command::backup:
     case command::restore:

@@ -3,6 +3,7 @@
 
 #include "auth/auth.hpp"
 #include "auth/crypto.hpp"
+#include "auth/session_check.hpp"
 #include "http/http_api.hpp"
 #include "ws/io_shard.hpp"
 #include "log.hpp"
@@ -173,6 +174,20 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
     const auto closed = chat.end_session(session);
     if (closed > 0) log::info("logout", "closing " + std::to_string(closed) + " websocket(s) of the session");
   };
+  // Sockets must not outlive their sessions, whoever ended them (another
+  // process, the clock): checked on the store worker, one query per period.
+  const auto check_every = std::chrono::milliseconds(std::max(m.cfg.session_check_interval_ms, 10));
+  m.reader->every(check_every, [&chat = *m.chat, &db = *m.db] {
+    try {
+      const auto r = check_sessions(chat, db, now_ms());
+      if (r.closed > 0) {
+        log::info("session_check", "sessions=" + std::to_string(r.sessions) + " ended=" + std::to_string(r.ended) +
+                                       " closing=" + std::to_string(r.closed));
+      }
+    } catch (const std::exception& e) {
+      log::error("session_check", "error=" + log::clean(e.what()));  // the sockets stay; checked again next time
+    }
+  });
   m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down});
 }
 

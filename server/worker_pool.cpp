@@ -19,6 +19,16 @@ bool worker_pool::submit(std::function<void()> job) {
   return true;
 }
 
+void worker_pool::every(std::chrono::milliseconds period, std::function<void()> job) {
+  {
+    std::lock_guard lock(mu_);
+    tick_ = std::move(job);
+    tick_period_ = period;
+    next_tick_ = std::chrono::steady_clock::now() + period;
+  }
+  cv_.notify_all();
+}
+
 void worker_pool::stop() {
   {
     std::lock_guard lock(mu_);
@@ -37,10 +47,30 @@ std::size_t worker_pool::pending() const {
 }
 
 void worker_pool::run() {
+  using clock = std::chrono::steady_clock;
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-    if (jobs_.empty()) return;  // stopping, and every queued job ran
+    const bool tick_waits = tick_ && !ticking_ && !stopping_;
+    if (tick_waits && clock::now() >= next_tick_) {
+      ticking_ = true;
+      auto tick = tick_;  // every() may replace it meanwhile
+      lock.unlock();
+      tick();
+      tick = nullptr;
+      lock.lock();
+      ticking_ = false;
+      next_tick_ = clock::now() + tick_period_;
+      continue;
+    }
+    if (jobs_.empty()) {
+      if (stopping_) return;  // every queued job ran
+      if (tick_waits) {
+        cv_.wait_until(lock, next_tick_);
+      } else {
+        cv_.wait(lock);
+      }
+      continue;
+    }
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
     ++running_;

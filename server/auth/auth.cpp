@@ -58,6 +58,10 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
   }
 
   throttle_.clear(ukey);
+  if (record->disabled) {
+    out.result = login_outcome::status::disabled;
+    return out;
+  }
   const auto created = now_ms();
   sessions_.purge_expired_sessions(created);
   out.token = crypto::new_token();
@@ -81,7 +85,11 @@ bool auth::logout(std::string_view token) {
   return sessions_.delete_session(digest) && live;
 }
 
-std::vector<user_profile> auth::employees() { return users_.list_users(); }
+std::vector<user_profile> auth::employees() {
+  std::vector<user_profile> out;
+  for (auto& a : users_.list_users()) out.push_back(std::move(a.user));
+  return out;
+}
 
 bool auth::is_registered(std::string_view name) { return users_.find_user(name).has_value(); }
 

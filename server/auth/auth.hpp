@@ -21,7 +21,9 @@ class user_store;
 
 /** The answer to a login attempt. */
 struct login_outcome {
-  enum class status { ok, bad_credentials, throttled };
+  /** `disabled`: the password was right but the account is disabled (only
+   *  someone who knows the password learns that). */
+  enum class status { ok, bad_credentials, throttled, disabled };
   status result = status::bad_credentials;
   user_profile user;                      ///< when ok
   std::string token;              ///< when ok: the only copy; the store keeps a digest
@@ -33,8 +35,9 @@ class auth {
  public:
   auth(user_store& users, session_store& sessions);
 
-  /** Verifies the password (spending the same time for unknown users) and
-   *  creates a session. `address` is the client's IP for throttling. */
+  /** Verifies the password (spending the same time for unknown users) and,
+   *  unless the account is disabled, creates a session. `address` is the
+   *  client's IP for throttling. */
   login_outcome login(std::string_view username, std::string_view password, std::string_view address);
 
   /** The user of a live session token. */
@@ -43,7 +46,8 @@ class auth {
   /** Revokes the session; false if the token named none. */
   bool logout(std::string_view token);
 
-  /** Every employee, for GET /api/employees. */
+  /** Every employee, disabled ones included (their messages keep their
+   *  pictures), for GET /api/employees. */
   std::vector<user_profile> employees();
 
   /** True if `name` is a registered username (any letter case). */

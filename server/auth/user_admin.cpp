@@ -37,27 +37,44 @@ bool read_password(std::istream& in, std::ostream& err, std::string& password) {
   return ok;
 }
 
-}  // namespace
-
-int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std::ostream& err) {
-  if (!crypto::init()) {
-    err << "chatroom-server: libsodium cannot be initialised\n";
-    return 2;
-  }
-  std::unique_ptr<store> db;
-  try {
-    db = open_sqlite_store(cfg.db_path);
-    if (db->created()) seed_sample_data(*db);
-  } catch (const std::exception& e) {
-    err << "chatroom-server: --db " << cfg.db_path << ": " << e.what() << "\n";
-    return 2;
-  }
-
-  if (cfg.cmd == command::user_list) {
-    for (const auto& u : db->list_users()) {
-      out << u.id << "\t" << u.username << "\t" << u.name << "\t" << u.job_title << "\n";
+/** Runs a user command on an open database; throws store_error if the database fails. */
+int run_on(store& db, const config& cfg, std::istream& in, std::ostream& out, std::ostream& err) {
+  const std::string& name = cfg.user_name;
+  auto no_such_user = [&] {
+    err << "chatroom-server: no user " << name << "\n";
+    return 1;
+  };
+  switch (cfg.cmd) {
+    case command::user_list:
+      for (const auto& a : db.list_users()) {
+        const auto& u = a.user;
+        out << u.id << "\t" << u.username << "\t" << u.name << "\t" << u.job_title << "\t"
+            << (a.role == user_role::admin ? "admin" : "member") << "\t" << (a.disabled ? "disabled" : "enabled")
+            << "\n";
+      }
+      return 0;
+    case command::user_disable:
+      if (!db.set_disabled(name, true)) return no_such_user();
+      out << "disabled " << name << "; their sessions were revoked (a running server closes their sockets within "
+          << limits::session_check_interval_s << " s)\n";
+      return 0;
+    case command::user_enable:
+      if (!db.set_disabled(name, false)) return no_such_user();
+      out << "enabled " << name << "\n";
+      return 0;
+    case command::user_grant_admin:
+    case command::user_revoke_admin: {
+      const bool admin = cfg.cmd == command::user_grant_admin;
+      if (!db.set_role(name, admin ? user_role::admin : user_role::member)) return no_such_user();
+      out << name << (admin ? " is an admin\n" : " is a member (not an admin)\n");
+      return 0;
     }
-    return 0;
+    case command::user_add:
+    case command::user_passwd:
+      break;
+    default:
+      err << "chatroom-server: not a user command\n";
+      return 1;
   }
 
   if (cfg.cmd == command::user_add && !is_valid_username(cfg.user_name)) {
@@ -80,7 +97,7 @@ int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std
     e.lastname = cfg.last_name;
     e.job_title = cfg.job_title;
     e.password_hash = hash;
-    const auto id = db->add_employee(e);
+    const auto id = db.add_employee(e);
     if (!id) {
       err << "chatroom-server: user " << cfg.user_name << " already exists (use user passwd)\n";
       return 1;
@@ -88,12 +105,34 @@ int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std
     out << "added user " << cfg.user_name << " (id " << *id << ")\n";
     return 0;
   }
-  if (!db->set_password(cfg.user_name, hash)) {
-    err << "chatroom-server: no user " << cfg.user_name << "\n";
-    return 1;
-  }
-  out << "changed the password of " << cfg.user_name << "; their sessions were revoked\n";
+  if (!db.set_password(name, hash)) return no_such_user();
+  out << "changed the password of " << name << "; their sessions were revoked (a running server closes their "
+      << "sockets within " << limits::session_check_interval_s << " s)\n";
   return 0;
+}
+
+}  // namespace
+
+int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (!crypto::init()) {
+    err << "chatroom-server: libsodium cannot be initialised\n";
+    return 2;
+  }
+  std::unique_ptr<store> db;
+  try {
+    db = open_sqlite_store(cfg.db_path);
+    if (db->created()) seed_sample_data(*db);
+  } catch (const std::exception& e) {
+    err << "chatroom-server: --db " << cfg.db_path << ": " << e.what() << "\n";
+    return 2;
+  }
+
+  try {
+    return run_on(*db, cfg, in, out, err);
+  } catch (const std::exception& e) {
+    err << "chatroom-server: --db " << cfg.db_path << ": " << e.what() << "\n";
+    return 2;
+  }
 }
 
 }  // namespace chat::server

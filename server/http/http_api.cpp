@@ -231,6 +231,10 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=bad_credentials");
           stats_.login_bad_credentials.inc();
           break;
+        case login_outcome::status::disabled:
+          res = json_error(403, http_error::account_disabled, "This account is disabled; ask an administrator.");
+          log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=account_disabled");
+          break;
         case login_outcome::status::throttled:
           res = json_error(429, http_error::throttled, "Too many failed logins; try again later.");
           res.set("Retry-After", std::to_string(out.retry_after_s));

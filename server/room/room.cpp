@@ -313,11 +313,28 @@ void room::close_all(std::uint16_t code, const std::string& reason) {
 
 std::size_t room::end_session(const std::string& session) {
   if (session.empty()) return 0;
+  return end_sessions({session});
+}
+
+std::vector<std::string> room::sessions() const {
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [ptr, weak] : members_) {
+    const auto& session = ptr->info().session;
+    if (!session.empty() && seen.insert(session).second) out.push_back(session);
+  }
+  return out;
+}
+
+std::size_t room::end_sessions(const std::unordered_set<std::string>& ended) {
+  if (ended.empty()) return 0;
   std::vector<std::shared_ptr<room_member>> targets;  // released after the lock
   {
     std::lock_guard lock(mu_);
     for (const auto& [ptr, weak] : members_) {
-      if (ptr->info().session != session) continue;
+      const auto& session = ptr->info().session;
+      if (session.empty() || ended.count(session) == 0) continue;
       if (auto member = weak.lock()) targets.push_back(std::move(member));
     }
   }

@@ -49,6 +49,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace chat::server {
@@ -185,6 +186,12 @@ class room final : private fanout_consumer {
   /** Asks the members admitted with the session whose token digest is
    *  `session` to close with close_code::session_ended; returns how many. */
   std::size_t end_session(const std::string& session);
+  /** The distinct session digests the members were admitted with (guests have
+   *  none), in no order. O(members) under the room's lock. */
+  std::vector<std::string> sessions() const;
+  /** Asks every member admitted with one of the `ended` sessions to close with
+   *  close_code::session_ended; returns how many. One pass over the members. */
+  std::size_t end_sessions(const std::unordered_set<std::string>& ended);
   /** Waits until no member is registered or `deadline` passes; true if empty. */
   bool wait_empty(std::chrono::steady_clock::time_point deadline);
   std::size_t size() const;

@@ -47,6 +47,10 @@ class metered_store final : public store {
     timed t(stats_.store_session_check_seconds);
     return inner_->session_user(token_digest, now_ms);
   }
+  std::unordered_set<std::string> live_sessions(const std::vector<std::string>& token_digests,
+                                                std::int64_t now_ms) override {
+    return inner_->live_sessions(token_digests, now_ms);
+  }
   bool delete_session(std::string_view token_digest) override { return inner_->delete_session(token_digest); }
   int purge_expired_sessions(std::int64_t now_ms) override { return inner_->purge_expired_sessions(now_ms); }
 
@@ -56,11 +60,15 @@ class metered_store final : public store {
   bool set_password(std::string_view username, const std::string& hash) override {
     return inner_->set_password(username, hash);
   }
+  bool set_disabled(std::string_view username, bool disabled) override {
+    return inner_->set_disabled(username, disabled);
+  }
+  bool set_role(std::string_view username, user_role role) override { return inner_->set_role(username, role); }
   std::optional<user_record> find_user(std::string_view username) override {
     timed t(stats_.store_login_lookup_seconds);
     return inner_->find_user(username);
   }
-  std::vector<user_profile> list_users() override { return inner_->list_users(); }
+  std::vector<user_account> list_users() override { return inner_->list_users(); }
 
   // the database
   bool created() const override { return inner_->created(); }

@@ -1,12 +1,14 @@
 // The store worker: one thread that makes the store calls the I/O threads
 // need (session checks, user lists, history pages), so a slow engine delays
-// the one request that waits for it, never a shard. Jobs queue in a bounded
+// the one request that waits for it, never a shard; and, every few seconds,
+// the check of the open sockets' sessions. Jobs queue in a bounded
 // queue; a caller whose job does not fit answers `busy` instead of waiting.
 // The thread and its queue are a one-thread worker_pool.
 #pragma once
 
 #include "worker_pool.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -63,6 +65,11 @@ class store_worker {
       state->second(std::move(answer));
     });
   }
+
+  /** Runs `job` on the worker thread every `period`, between the queued jobs
+   *  (see worker_pool::every: never refused, never queued behind them; it
+   *  must not throw). The server's session check (auth/session_check.hpp). */
+  void every(std::chrono::milliseconds period, std::function<void()> job) { pool_.every(period, std::move(job)); }
 
   /** Runs the jobs already queued, refuses new ones and joins the thread.
    *  Idempotent. Call before the store closes. */

@@ -34,9 +34,22 @@ struct new_employee {
   std::string password_hash;
 };
 
-/** A user with the stored password hash (which never leaves the server). */
-struct user_record {
+/** What a user may do on the whole server. `admin` is the server admin role
+ *  (granted and revoked with `chatroom-server user grant-admin|revoke-admin`);
+ *  stored per user, for the moderation of the conversations to come. */
+enum class user_role : std::uint8_t { member, admin };
+
+/** A user with its standing: role and whether the account is disabled. */
+struct user_account {
   user_profile user;
+  user_role role = user_role::member;
+  bool disabled = false;  ///< a disabled user cannot log in and has no session
+
+  friend bool operator==(const user_account&, const user_account&) = default;
+};
+
+/** An account with the stored password hash (which never leaves the server). */
+struct user_record : user_account {
   std::string password_hash;
 };
 
@@ -57,10 +70,16 @@ class user_store {
   /** Replaces a password hash and, in the same atomic step, revokes every
    *  session of the user; false if there is no such user. */
   virtual bool set_password(std::string_view username, const std::string& hash) = 0;
-  /** The user named `username` (any letter case), with its password hash. */
+  /** Disables the user (it can no longer log in, its sessions are no longer
+   *  found) and, in the same atomic step, revokes every session of the user;
+   *  or enables it again. Idempotent; false if there is no such user. */
+  virtual bool set_disabled(std::string_view username, bool disabled) = 0;
+  /** Sets the user's role; false if there is no such user. */
+  virtual bool set_role(std::string_view username, user_role role) = 0;
+  /** The user named `username` (any letter case), with its standing and password hash. */
   virtual std::optional<user_record> find_user(std::string_view username) = 0;
-  /** Every employee, ordered by id. */
-  virtual std::vector<user_profile> list_users() = 0;
+  /** Every employee, disabled ones included, ordered by id. */
+  virtual std::vector<user_account> list_users() = 0;
 };
 
 }  // namespace chat::server

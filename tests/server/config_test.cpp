@@ -35,6 +35,7 @@ TEST_CASE("defaults come from the shared limits", "[config]") {
   CHECK(r.cfg->max_queue_frames == chat::limits::max_queue_frames);
   CHECK(r.cfg->idle_timeout_s == chat::limits::ws_idle_timeout_s);
   CHECK(r.cfg->commit_interval_ms == chat::limits::commit_interval_ms);
+  CHECK(r.cfg->session_check_interval_ms == chat::limits::session_check_interval_s * 1000);
   CHECK_FALSE(r.cfg->fsync_full);
   CHECK_FALSE(r.cfg->log_json);
   CHECK_FALSE(r.cfg->guest_mode);
@@ -162,6 +163,26 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   r = parse({"user", "list"});
   REQUIRE(r.cfg);
   CHECK(r.cfg->cmd == command::user_list);
+  for (const auto& [name, cmd] : std::vector<std::pair<const char*, command>>{
+           {"disable", command::user_disable},
+           {"enable", command::user_enable},
+           {"grant-admin", command::user_grant_admin},
+           {"revoke-admin", command::user_revoke_admin}}) {
+    INFO(name);
+    r = parse({"--db", "f.db", "user", name, "lena"});
+    REQUIRE(r.cfg);
+    CHECK(r.cfg->cmd == cmd);
+    CHECK(r.cfg->user_name == "lena");
+    CHECK(r.cfg->db_path == "f.db");
+    CHECK_FALSE(parse({"user", name}).cfg);                   // no name
+    CHECK_FALSE(parse({"user", name, "lena", "omar"}).cfg);   // one at a time
+  }
+  for (const auto& args : std::vector<std::vector<const char*>>{
+           {"user", "list", "lena"}, {"user", "remove", "lena"}, {"user", "grant", "lena"}, {"user", "role", "lena", "admin"}}) {
+    const auto bad = parse(args);
+    CHECK_FALSE(bad.cfg);
+    CHECK(bad.error.rfind("usage: ", 0) == 0);
+  }
   CHECK(parse({"--help"}).cfg->cmd == command::help);
   CHECK(parse({"--version"}).cfg->cmd == command::version);
 
@@ -169,7 +190,8 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
                            "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--metrics-allow", "--help", "--version",
-                           "user add", "user passwd", "user list", "--first-name", "--last-name", "--job-title",
+                           "user add", "user passwd", "user list", "user disable", "user enable", "user grant-admin",
+                           "user revoke-admin", "--first-name", "--last-name", "--job-title",
                            "backup DEST", "--force", "restore SRC", "--log-format text|json"}) {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);

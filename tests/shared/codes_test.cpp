@@ -28,7 +28,7 @@ const std::set<std::string> error_codes = {wire_error::too_long,     wire_error:
 const std::set<std::string> http_codes = {
     http_error::bad_request,      http_error::bad_credentials,   http_error::unauthorized,
     http_error::forbidden_origin, http_error::forbidden_address, http_error::username_mismatch,
-    http_error::username_taken,
+    http_error::username_taken,   http_error::account_disabled,
     http_error::not_found,        http_error::method_not_allowed, http_error::body_too_large,
     http_error::upgrade_required, http_error::throttled,         http_error::headers_too_large,
     http_error::internal,         http_error::busy,              http_error::unavailable,

@@ -1,6 +1,7 @@
 // Page load, login and logout (see session_flow.hpp).
 #include "client/session_flow.hpp"
 
+#include <chat/codes.hpp>
 #include <chat/protocol.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,14 @@ std::string trim_ascii(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return std::string(s);
+}
+
+/** The `error` of an HTTP error answer's JSON body, or "". */
+std::string error_code(const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return {};
+  const auto it = j.find("error");
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -104,6 +113,12 @@ std::optional<user_profile> session_flow::on_login(const http_response& r, std::
       break;
     }
     case 0: login_error_ = "The server cannot be reached. Check your connection and try again."; break;
+    case 403:
+      if (error_code(r.body) == http_error::account_disabled) {
+        login_error_ = "This account is disabled. Ask an administrator to enable it.";
+        break;
+      }
+      [[fallthrough]];
     default:
       login_error_ = "The server could not log you in (HTTP " + std::to_string(r.status) + "). Please try again.";
   }

@@ -52,6 +52,13 @@ const char* const migrations[] = {
       );
       CREATE UNIQUE INDEX messages_dedupe ON messages(username, client_id);
     )sql",
+    // 2: user administration. The tutorial's ROLE column becomes the server
+    // role, 'member' or 'admin' (every user was 'user' until now); DISABLED_MS
+    // is when the account was disabled, NULL while it is enabled.
+    R"sql(
+      UPDATE EMPLOYEE SET ROLE = 'member' WHERE ROLE IS NULL OR ROLE <> 'admin';
+      ALTER TABLE EMPLOYEE ADD COLUMN DISABLED_MS INTEGER;
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 

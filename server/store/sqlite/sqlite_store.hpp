@@ -48,12 +48,16 @@ class sqlite_store final : public store {
   void add_department(const department& d) override;
   std::optional<std::int64_t> add_employee(const new_employee& e) override;
   bool set_password(std::string_view username, const std::string& hash) override;
+  bool set_disabled(std::string_view username, bool disabled) override;
+  bool set_role(std::string_view username, user_role role) override;
   std::optional<user_record> find_user(std::string_view username) override;
-  std::vector<user_profile> list_users() override;
+  std::vector<user_account> list_users() override;
 
   void create_session(const std::string& token_digest, std::int64_t emp_id, std::int64_t created_ms,
                       std::int64_t expires_ms) override;
   std::optional<user_profile> session_user(std::string_view token_digest, std::int64_t now_ms) override;
+  std::unordered_set<std::string> live_sessions(const std::vector<std::string>& token_digests,
+                                                std::int64_t now_ms) override;
   bool delete_session(std::string_view token_digest) override;
   int purge_expired_sessions(std::int64_t now_ms) override;
 

@@ -44,6 +44,7 @@ inline constexpr char bad_credentials[] = "bad_credentials";        ///< 401: wr
 inline constexpr char unauthorized[] = "unauthorized";              ///< 401: no live session
 inline constexpr char forbidden_origin[] = "forbidden_origin";      ///< 403
 inline constexpr char forbidden_address[] = "forbidden_address";    ///< 403: GET /metrics from an address not allowed
+inline constexpr char account_disabled[] = "account_disabled";      ///< 403: the right password of a disabled account
 inline constexpr char username_mismatch[] = "username_mismatch";    ///< 403: the upgrade's username is not the session's
 inline constexpr char username_taken[] = "username_taken";          ///< 403: a guest name of a registered user
 inline constexpr char not_found[] = "not_found";                    ///< 404

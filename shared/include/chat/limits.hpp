@@ -65,6 +65,11 @@ inline constexpr int login_max_failures = 5;
 inline constexpr int login_failure_window_s = 300;
 /// Session lifetime.
 inline constexpr std::int64_t session_ttl_s = 7 * 24 * 3600;
+/// Every this many seconds the server checks the sessions of its open
+/// WebSockets again and closes (4401) those whose session ended elsewhere:
+/// expired, or revoked by `chatroom-server user passwd|disable` in another
+/// process. One query for all of them, on the store worker.
+inline constexpr int session_check_interval_s = 5;
 
 // --- server internals ----------------------------------------------------------
 /// A closing WebSocket whose peer does not complete the close handshake (for

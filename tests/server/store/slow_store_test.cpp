@@ -37,8 +37,10 @@ class slow_store final : public store {
   void add_department(const department& d) override { return nap(), real_->add_department(d); }
   std::optional<std::int64_t> add_employee(const new_employee& e) override { return nap(), real_->add_employee(e); }
   bool set_password(std::string_view u, const std::string& h) override { return nap(), real_->set_password(u, h); }
+  bool set_disabled(std::string_view u, bool d) override { return nap(), real_->set_disabled(u, d); }
+  bool set_role(std::string_view u, user_role r) override { return nap(), real_->set_role(u, r); }
   std::optional<user_record> find_user(std::string_view u) override { return nap(), real_->find_user(u); }
-  std::vector<chat::user_profile> list_users() override { return nap(), real_->list_users(); }
+  std::vector<user_account> list_users() override { return nap(), real_->list_users(); }
 
   void create_session(const std::string& d, std::int64_t e, std::int64_t c, std::int64_t x) override {
     nap();
@@ -46,6 +48,9 @@ class slow_store final : public store {
   }
   std::optional<chat::user_profile> session_user(std::string_view d, std::int64_t now) override {
     return nap(), real_->session_user(d, now);
+  }
+  std::unordered_set<std::string> live_sessions(const std::vector<std::string>& d, std::int64_t now) override {
+    return nap(), real_->live_sessions(d, now);
   }
   bool delete_session(std::string_view d) override { return nap(), real_->delete_session(d); }
   int purge_expired_sessions(std::int64_t now) override { return nap(), real_->purge_expired_sessions(now); }
@@ -72,12 +77,17 @@ class broken_sessions final : public store {
   void add_department(const department& d) override { real_->add_department(d); }
   std::optional<std::int64_t> add_employee(const new_employee& e) override { return real_->add_employee(e); }
   bool set_password(std::string_view u, const std::string& h) override { return real_->set_password(u, h); }
+  bool set_disabled(std::string_view u, bool d) override { return real_->set_disabled(u, d); }
+  bool set_role(std::string_view u, user_role r) override { return real_->set_role(u, r); }
   std::optional<user_record> find_user(std::string_view u) override { return real_->find_user(u); }
-  std::vector<chat::user_profile> list_users() override { return real_->list_users(); }
+  std::vector<user_account> list_users() override { return real_->list_users(); }
   void create_session(const std::string& d, std::int64_t e, std::int64_t c, std::int64_t x) override {
     real_->create_session(d, e, c, x);
   }
   std::optional<chat::user_profile> session_user(std::string_view, std::int64_t) override {
+    throw store_error("unable to open database file");
+  }
+  std::unordered_set<std::string> live_sessions(const std::vector<std::string>&, std::int64_t) override {
     throw store_error("unable to open database file");
   }
   bool delete_session(std::string_view d) override { return real_->delete_session(d); }

@@ -1,6 +1,7 @@
 // The SQLite store: schema and migrations, the hrdb seed, and each concern
 // through its interface (users, sessions, messages): message ids and
-// de-duplication, history pages, sessions; close() leaves no WAL behind.
+// de-duplication, history pages, sessions; disabled users and roles, the
+// batch session lookup, the migration from schema 1; close() leaves no WAL behind.
 #include "auth/crypto.hpp"
 #include "store/seed_data.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -12,6 +13,9 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 using namespace chat::server;
 using chat::test::temp_dir;
@@ -44,7 +48,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
   temp_dir d;
   {
     auto s = seeded(d);
-    CHECK(s->schema_version() == 1);
+    CHECK(s->schema_version() == 2);
     const auto users = s->list_users();
     REQUIRE(users.size() >= 6);
     for (const char* name : {"user1", "user2", "user3"}) {
@@ -65,7 +69,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
 
   auto again = open_sqlite_store(path);
   CHECK_FALSE(again->created());
-  CHECK(again->schema_version() == 1);
+  CHECK(again->schema_version() == 2);
   CHECK(again->list_users().size() == sample_employees().size());
 }
 
@@ -147,6 +151,110 @@ TEST_CASE("sessions: lookup by digest, expiry, revocation, password change", "[s
   CHECK(crypto::verify_password(s->find_user("user2")->password_hash, "new secret"));
   CHECK_FALSE(s->set_password("nobody", "x"));
   CHECK_FALSE(s->add_employee({"user2", "A", "B", "", "", 0, "h"}));
+}
+
+TEST_CASE("disabling a user revokes its sessions in the same step and hides it from session lookups", "[store]") {
+  temp_dir d;
+  auto s = seeded(d);
+  const auto eric = s->find_user("user1");
+  REQUIRE(eric);
+  CHECK(eric->role == user_role::member);
+  CHECK_FALSE(eric->disabled);
+  s->create_session("digest-e", eric->user.id, 1000, 9000);
+  s->create_session("digest-a", s->find_user("user2")->user.id, 1000, 9000);
+
+  CHECK(s->set_disabled("USER1", true));  // any letter case, like every lookup
+  CHECK(s->find_user("user1")->disabled);
+  CHECK_FALSE(s->session_user("digest-e", 2000));
+  CHECK_FALSE(s->delete_session("digest-e"));  // gone with the disable, not just hidden
+  CHECK(s->session_user("digest-a", 2000)->username == "user2");  // others keep theirs
+
+  // A session created after the disable (a login racing it) is not found either.
+  s->create_session("digest-late", eric->user.id, 1000, 9000);
+  CHECK_FALSE(s->session_user("digest-late", 2000));
+  CHECK(s->live_sessions({"digest-late", "digest-a"}, 2000) == std::unordered_set<std::string>{"digest-a"});
+
+  CHECK(s->set_disabled("user1", true));  // again: still disabled, and that late session is revoked too
+  CHECK(s->find_user("user1")->disabled);
+  CHECK_FALSE(s->delete_session("digest-late"));
+  CHECK(s->set_disabled("user1", false));
+  CHECK_FALSE(s->find_user("user1")->disabled);
+  s->create_session("digest-new", eric->user.id, 1000, 9000);
+  const auto back = s->session_user("digest-new", 2000);
+  REQUIRE(back);
+  CHECK(back->username == "user1");
+  CHECK_FALSE(s->set_disabled("nobody", true));
+  CHECK_FALSE(s->set_disabled("nobody", false));
+}
+
+TEST_CASE("roles: member by default, admin when granted, in lookups and in the list", "[store]") {
+  temp_dir d;
+  auto s = seeded(d);
+  CHECK(s->set_role("user3", user_role::admin));
+  CHECK(s->set_disabled("user2", true));
+  CHECK(s->find_user("user3")->role == user_role::admin);
+  const auto id = s->add_employee({"zoe", "Zoe", "Park", "Intern", "", 0, "h"});
+  REQUIRE(id);
+  for (const auto& a : s->list_users()) {
+    INFO(a.user.username);
+    CHECK(a.role == (a.user.username == "user3" ? user_role::admin : user_role::member));
+    CHECK(a.disabled == (a.user.username == "user2"));
+  }
+  CHECK(s->list_users().size() == sample_employees().size() + 1);  // the disabled one is listed
+  CHECK(s->set_role("user3", user_role::member));
+  CHECK(s->find_user("user3")->role == user_role::member);
+  CHECK_FALSE(s->set_role("nobody", user_role::admin));
+}
+
+TEST_CASE("live_sessions answers for many digests in one query: expired, revoked and unknown ones are not live", "[store]") {
+  temp_dir d;
+  auto s = seeded(d);
+  const auto id = s->find_user("user1")->user.id;
+  s->create_session("live", id, 1000, 9000);
+  s->create_session("expired", id, 1000, 5000);
+  s->create_session("revoked", id, 1000, 9000);
+  REQUIRE(s->delete_session("revoked"));
+  // Digests are hex, but any text is looked up as it is (quotes, backslashes, control characters).
+  const std::string odd = "a\"b\\c\x01" "d";
+  s->create_session(odd, id, 1000, 9000);
+  CHECK(s->live_sessions({}, 6000).empty());
+  CHECK(s->live_sessions({"live", "expired", "revoked", "unknown", odd, "live"}, 6000) ==
+        std::unordered_set<std::string>{"live", odd});
+  CHECK(s->live_sessions({"expired"}, 4999) == std::unordered_set<std::string>{"expired"});
+
+  // More digests than SQLite binds in one statement (32766): still one query.
+  std::vector<std::string> many;
+  for (int i = 0; i < 40000; ++i) many.push_back(crypto::token_digest(std::to_string(i)));
+  many.push_back("live");
+  CHECK(s->live_sessions(many, 6000) == std::unordered_set<std::string>{"live"});
+}
+
+TEST_CASE("a database of schema 1 is migrated: every user a member, none disabled, sessions kept", "[store]") {
+  temp_dir d;
+  const auto path = (d / "t.db").string();
+  {
+    auto s = seeded(d);
+    s->create_session("kept", s->find_user("user1")->user.id, 1000, 9000);
+  }
+  // Back to what a server of schema 1 left: no DISABLED_MS, ROLE 'user' everywhere.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "ALTER TABLE EMPLOYEE DROP COLUMN DISABLED_MS; UPDATE EMPLOYEE SET ROLE='user';"
+                       "UPDATE EMPLOYEE SET ROLE='admin' WHERE USERNAME='lena'; DELETE FROM schema_version WHERE version=2",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  auto s = open_sqlite_store(path);
+  CHECK_FALSE(s->created());
+  CHECK(s->schema_version() == 2);
+  CHECK(s->session_user("kept", 2000)->username == "user1");
+  for (const auto& a : s->list_users()) {
+    INFO(a.user.username);
+    CHECK_FALSE(a.disabled);
+    CHECK(a.role == (a.user.username == "lena" ? user_role::admin : user_role::member));  // hrdb's 'admin' stays
+  }
+  CHECK(pragma(path, "SELECT count(*) FROM EMPLOYEE WHERE ROLE='member'") == std::to_string(sample_employees().size() - 1));
 }
 
 TEST_CASE("close() moves the write-ahead log into the database file", "[store]") {

@@ -74,3 +74,54 @@ TEST_CASE("a full store queue refuses at once, and stop() runs what was queued",
   CHECK_FALSE(refused_ran);
   CHECK_FALSE(w.post([] {}));  // stopped
 }
+
+TEST_CASE("the periodic job runs on the worker between jobs, even when the queue is full, and not after stop()",
+          "[store]") {
+  using clock = std::chrono::steady_clock;
+  store_worker w(1);
+  std::mutex mu;
+  std::vector<clock::time_point> runs;
+  std::thread::id ran_on;
+  const auto set_at = clock::now();
+  w.every(std::chrono::milliseconds(50), [&] {
+    std::lock_guard lock(mu);
+    runs.push_back(clock::now());
+    ran_on = std::this_thread::get_id();
+  });
+  auto count = [&] {
+    std::lock_guard lock(mu);
+    return runs.size();
+  };
+  REQUIRE(chat::test::wait_for([&] { return count() >= 3; }));
+  {
+    std::lock_guard lock(mu);
+    CHECK(runs[0] - set_at >= std::chrono::milliseconds(50));  // one period after every()
+    CHECK(runs[1] - runs[0] >= std::chrono::milliseconds(50));
+    CHECK(ran_on != std::this_thread::get_id());
+  }
+
+  // A job that holds the only place of the queue: the periodic job still runs (after it).
+  std::mutex gate;
+  std::condition_variable cv;
+  bool go = false;
+  std::atomic<bool> job_done{false};
+  REQUIRE(w.post([&] {
+    std::unique_lock lock(gate);
+    cv.wait(lock, [&] { return go; });
+    job_done = true;
+  }));
+  CHECK_FALSE(w.post([] {}));  // full
+  const auto before = count();
+  {
+    std::lock_guard lock(gate);
+    go = true;
+  }
+  cv.notify_all();
+  REQUIRE(chat::test::wait_for([&] { return count() >= before + 2; }));
+  CHECK(job_done);
+
+  w.stop();
+  const auto stopped_at = count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // three periods: none may run now
+  CHECK(count() == stopped_at);
+}

@@ -87,6 +87,16 @@ TEST_CASE("login: the form's errors say what went wrong") {
     h.client.submit_login("eric", "pw", h.now + 42'000);
     CHECK(all<cmd::http>(h.take()).size() == 1);
   }
+  SECTION("a disabled account, told apart from other refusals") {
+    h.http(req, 403, R"({"error":"account_disabled","message":"This account is disabled; ask an administrator."})");
+    CHECK(h.client.login_error() == "This account is disabled. Ask an administrator to enable it.");
+    CHECK(h.client.page() == page_kind::login);
+    CHECK_FALSE(h.client.login_busy());
+  }
+  SECTION("another 403") {
+    h.http(req, 403, R"({"error":"forbidden_origin","message":"no"})");
+    CHECK(h.client.login_error() == "The server could not log you in (HTTP 403). Please try again.");
+  }
   SECTION("server unreachable") {
     h.http(req, 0);
     CHECK(h.client.login_error() == "The server cannot be reached. Check your connection and try again.");
