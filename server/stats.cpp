@@ -48,6 +48,7 @@ server_stats::server_stats()
       login_ok(registry.add_counter(logins, logins_help, label("result", "ok"))),
       login_bad_credentials(registry.add_counter(logins, logins_help, label("result", "bad_credentials"))),
       login_throttled(registry.add_counter(logins, logins_help, label("result", "throttled"))),
+      login_disabled(registry.add_counter(logins, logins_help, label("result", "account_disabled"))),
       login_busy(registry.add_counter(logins, logins_help, label("result", "busy"))),
       login_error(registry.add_counter(logins, logins_help, label("result", "error"))),
       store_commit_seconds(registry.add_histogram(store_seconds, store_seconds_help, metrics::latency_buckets(),

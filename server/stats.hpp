@@ -40,6 +40,7 @@ struct server_stats {
   metrics::counter& login_ok;
   metrics::counter& login_bad_credentials;
   metrics::counter& login_throttled;
+  metrics::counter& login_disabled;
   metrics::counter& login_busy;
   metrics::counter& login_error;
 

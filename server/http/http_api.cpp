@@ -234,6 +234,7 @@ void http_api::login(const http_request& r, std::function<void(http_response)> d
         case login_outcome::status::disabled:
           res = json_error(403, http_error::account_disabled, "This account is disabled; ask an administrator.");
           log::warn("login", "user=" + log::clean(username) + " addr=" + address + " result=account_disabled");
+          stats_.login_disabled.inc();
           break;
         case login_outcome::status::throttled:
           res = json_error(429, http_error::throttled, "Too many failed logins; try again later.");

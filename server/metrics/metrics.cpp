@@ -132,16 +132,20 @@ std::string format_value(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string escape_label_value(std::string_view v) {
+namespace {
+
+/** The exposition format's escapes: backslash and newline always, the double
+ *  quote only inside a label value (HELP text keeps its quotes). */
+std::string escape(std::string_view v, bool quote) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (quote && c == '"') {
+      out += "\\\"";
     } else {
       out += c;
     }
@@ -149,20 +153,11 @@ std::string escape_label_value(std::string_view v) {
   return out;
 }
 
-std::string escape_help(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string escape_label_value(std::string_view v) { return escape(v, true); }
+
+std::string escape_help(std::string_view v) { return escape(v, false); }
 
 // ------------------------------------------------------------------ registry
 

@@ -64,6 +64,13 @@ chat_message message_from(const query& q) {
   return chat_message{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4)};
 }
 
+/** Revokes every session of `username`; call it inside the writer's
+ *  transaction that changed what those sessions stood on. */
+void delete_user_sessions(sqlite::connection& w, std::string_view username) {
+  query d(w, "DELETE FROM sessions WHERE emp_id=(SELECT EMP_ID FROM EMPLOYEE WHERE USERNAME=?)");
+  d.bind(1, username).step();
+}
+
 }  // namespace
 
 sqlite_store::sqlite_store(const std::string& path, sqlite_options options)
@@ -122,8 +129,7 @@ bool sqlite_store::set_password(std::string_view username, const std::string& ha
   query q(w, "UPDATE EMPLOYEE SET PASSWORD=? WHERE USERNAME=?");
   q.bind(1, hash).bind(2, username).step();
   if (sqlite3_changes(w.raw()) == 0) return false;
-  query d(w, "DELETE FROM sessions WHERE emp_id=(SELECT EMP_ID FROM EMPLOYEE WHERE USERNAME=?)");
-  d.bind(1, username).step();
+  delete_user_sessions(w, username);
   tx.commit();
   return true;
 }
@@ -143,10 +149,7 @@ bool sqlite_store::set_disabled(std::string_view username, bool disabled) {
     q.bind(1, username).step();
   }
   if (sqlite3_changes(w.raw()) == 0) return false;
-  if (disabled) {
-    query d(w, "DELETE FROM sessions WHERE emp_id=(SELECT EMP_ID FROM EMPLOYEE WHERE USERNAME=?)");
-    d.bind(1, username).step();
-  }
+  if (disabled) delete_user_sessions(w, username);
   tx.commit();
   return true;
 }

@@ -7,6 +7,7 @@
 #include "auth/auth.hpp"
 #include "auth/crypto.hpp"
 #include "room/room.hpp"
+#include "stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "test_client.hpp"
@@ -103,6 +104,7 @@ TEST_CASE("user disable from another process closes the user's sockets with 4401
   CHECK(r.status == 403);
   CHECK(json::parse(r.body).at("error") == "account_disabled");
   CHECK_FALSE(r.has("set-cookie"));
+  CHECK(s.get().stats().login_disabled.value() == 1);  // counted as its own outcome on /metrics
   r = try_login(port, "user1", "wrong");
   CHECK(r.status == 401);
   CHECK(json::parse(r.body).at("error") == "bad_credentials");
