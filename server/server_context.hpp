@@ -9,6 +9,9 @@ struct config;
 class http_api;
 class room;
 struct server_stats;
+namespace ws {
+class partial_budget;
+}
 
 /** References to the server's parts, shared by all sessions; outlives them. */
 struct server_context {
@@ -17,6 +20,7 @@ struct server_context {
   room& chat_room;
   server_stats& stats;
   const std::atomic<bool>& shutting_down;
+  ws::partial_budget& partial;  ///< bytes held for clients' unfinished frames
 };
 
 }  // namespace chat::server
