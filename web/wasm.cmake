@@ -42,6 +42,7 @@ add_executable(chatroom
   platform/browser_platform.cpp
   platform/browser_storage.cpp
   platform/dom_layer.cpp
+  ui/a11y_mirror.cpp
   ui/app.cpp
   ui/chat_view.cpp
   ui/login_view.cpp
@@ -64,8 +65,10 @@ target_link_options(chatroom PRIVATE
   -sFILESYSTEM=0
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js"
+  "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js"
 )
-set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js)
+set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS
+             ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js)
 
 set(CHATROOM_FONT_DIR /usr/share/fonts/truetype/dejavu CACHE PATH "DejaVu Sans (Debian package fonts-dejavu-core)")
 set(CHATROOM_FONT_REGULAR ${CHATROOM_FONT_DIR}/DejaVuSans.ttf)
