@@ -76,9 +76,23 @@ set(CHATROOM_FONT_BOLD ${CHATROOM_FONT_DIR}/DejaVuSans-Bold.ttf)
 if(NOT EXISTS ${CHATROOM_FONT_REGULAR} OR NOT EXISTS ${CHATROOM_FONT_BOLD})
   message(FATAL_ERROR "DejaVu Sans is missing in ${CHATROOM_FONT_DIR} (Debian package fonts-dejavu-core): run scripts/setup")
 endif()
+# Emoji names, keywords and GitHub shortcodes for the picker (npm emojibase-data,
+# installed by scripts/setup's npm ci), fetched by the client on first use.
+set(CHATROOM_EMOJI_DATA ${PROJECT_SOURCE_DIR}/node_modules/emojibase-data/en CACHE PATH "npm emojibase-data's English data")
+if(NOT EXISTS ${CHATROOM_EMOJI_DATA}/compact.json)
+  message(FATAL_ERROR "emojibase-data is missing in ${CHATROOM_EMOJI_DATA}: run scripts/setup (npm ci)")
+endif()
 set(_assets)
-foreach(src ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CHATROOM_FONT_REGULAR} ${CHATROOM_FONT_BOLD})
-  get_filename_component(name ${src} NAME)
+foreach(pair
+    "${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html|index.html"
+    "${CMAKE_CURRENT_SOURCE_DIR}/shell/emoji_picker.js|emoji_picker.js"
+    "${CHATROOM_EMOJI_DATA}/compact.json|emoji/compact.json"
+    "${CHATROOM_EMOJI_DATA}/shortcodes/github.json|emoji/shortcodes.json"
+    "${CHATROOM_FONT_REGULAR}|DejaVuSans.ttf"
+    "${CHATROOM_FONT_BOLD}|DejaVuSans-Bold.ttf")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 src)
+  list(GET pair 1 name)
   add_custom_command(OUTPUT ${CHATROOM_DIST}/${name}
                      COMMAND ${CMAKE_COMMAND} -E copy_if_different ${src} ${CHATROOM_DIST}/${name}
                      DEPENDS ${src} VERBATIM)

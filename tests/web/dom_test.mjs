@@ -1,7 +1,7 @@
 // The client's DOM side in headless Chromium against the real server: the
 // screen-reader mirror read from Chromium's accessibility tree (playwright's
-// ariaSnapshot and the DevTools protocol's Accessibility.getFullAXTree).
-// Starts its own server on port 0; exits 1 on a failed check.
+// ariaSnapshot and the DevTools protocol's Accessibility.getFullAXTree), the
+// emoji picker and :shortcode: completion. Starts its own server on port 0; exits 1 on a failed check.
 //   node tests/web/dom_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { ChatServer } from '../support/server.mjs';
 import { click, inputHandled, inputMark, launchChromium, login as loginAt, newPage as newBrowserPage, say, state, waitFor } from '../support/browser.mjs';
@@ -48,7 +48,7 @@ async function accessibility(browser, server) {
     check(ok, `the log in the accessibility tree has "${m.text}" by ${m.name} at ${m.time_label}`, ok ? '' : tree.replace(/\n/g, ' | '));
   }
   const body = await eric.locator('body').ariaSnapshot();
-  for (const name of ['Send message', 'Log out']) {
+  for (const name of ['Send message', 'Insert emoji', 'Log out']) {
     check(body.includes(`button "${name}"`), `the button "${name}" is in the accessibility tree`);
   }
   check(/status.*Connected/.test(body), 'the connection status is in the accessibility tree');
@@ -78,11 +78,86 @@ async function accessibility(browser, server) {
   await amy.context().close();
 }
 
+async function emoji(browser, server) {
+  const p = await newBrowserPage(browser, {}, { onPageError: (e) => check(false, 'no page errors', e.message) });
+  const fetched = [];
+  p.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await loginAt(p, server.url, 'user3');
+  check(!fetched.some((f) => f.includes('emoji')), 'the first load fetches no emoji code or data', fetched.join(' '));
+
+  // The picker inserts at the caret: "ab" with the caret between a and b.
+  await click(p, 'composer.text');
+  await p.keyboard.type('ab');
+  await p.keyboard.press('ArrowLeft');
+  await click(p, 'composer.emoji');
+  const search = p.getByRole('searchbox', { name: 'Search emoji' });
+  await search.waitFor({ timeout: 10000 });
+  check(await search.evaluate((e) => e === document.activeElement), 'the picker opens with its search field focused');
+  await p.keyboard.type('grinning face with big');
+  await p.getByRole('button', { name: 'grinning face with big eyes', exact: true }).waitFor({ timeout: 5000 });
+  await p.keyboard.press('Enter');
+  let s = await waitFor(p, (st) => st.composer.text === 'a😃b', 'the emoji inserted at the caret');
+  check(s.composer.focused, 'the composer has the focus back');
+
+  // Recent first, and the picker is a dialog of real buttons reached with the keyboard.
+  await click(p, 'composer.emoji');
+  const dialog = p.getByRole('dialog', { name: 'Emoji' });
+  await dialog.waitFor();
+  const firstGroup = await dialog.getByRole('group').first().getAttribute('aria-label');
+  const firstButton = await dialog.getByRole('group').first().getByRole('button').first().textContent();
+  check(firstGroup === 'Recent' && firstButton === '😃', 'recently used emoji come first', `${firstGroup} ${firstButton}`);
+  await p.keyboard.press('ArrowDown');  // from the search field into the grid
+  await p.keyboard.press('ArrowRight');
+  const focused = await p.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  check(typeof focused === 'string' && focused.length > 0, 'arrow keys move between the emoji buttons', focused);
+  await p.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  check(await p.evaluate(() => document.activeElement.dataset.name === 'composer.text'), 'Escape closes the picker back to the composer');
+  const recent = await p.evaluate(() => localStorage.getItem('chatroom.emoji.recent'));
+  check(recent === '["😃"]', 'the recent emoji are kept in localStorage', recent);
+
+  // :shortcode: completion: ":smi" offers matches, Enter picks (and sends nothing).
+  await p.keyboard.press('End');
+  await p.keyboard.type(' :smi');
+  const listbox = p.getByRole('listbox', { name: 'Emoji suggestions' });
+  await listbox.waitFor({ timeout: 10000 });
+  const options = await listbox.getByRole('option').allTextContents();
+  check(options.length > 0 && options.every((o) => o.includes(':') && o.toLowerCase().includes('smi')), 'typing :smi offers matching shortcodes', options.join(', '));
+  const expanded = await p.evaluate(() => document.activeElement.getAttribute('aria-expanded'));
+  check(expanded === 'true', 'the composer says its suggestions are open (aria-expanded)');
+  const first = options[0].trim().split(/\s+/)[0];
+  const before = (await state(p)).messages.length;
+  const mark = await inputMark(p);
+  await p.keyboard.press('Enter');
+  await inputHandled(p, 'Enter in the suggestions', { since: mark });
+  s = await waitFor(p, (st) => st.composer.text === `a😃b ${first}`, 'the first suggestion replacing :smi');
+  check(s.messages.length === before, 'Enter picked the suggestion and sent nothing');
+
+  // Tab picks too; Escape closes and leaves the text; a whole :shortcode: becomes its emoji.
+  await p.keyboard.type(' :joy');
+  await listbox.waitFor();
+  await p.keyboard.press('Escape');
+  await listbox.waitFor({ state: 'hidden' });
+  s = await waitFor(p, (st) => st.composer.text.endsWith(' :joy'), 'Escape leaving ":joy" as typed');
+  check(s.composer.focused, 'Escape in the suggestions keeps the composer focused');
+  await p.keyboard.type(':');
+  s = await waitFor(p, (st) => st.composer.text.endsWith(' 😂'), 'a whole :joy: becoming 😂');
+  await p.keyboard.type(' :thumbs');
+  await listbox.waitFor();
+  await p.keyboard.press('Tab');
+  s = await waitFor(p, (st) => st.composer.text.includes('👍'), 'Tab picking :thumbsup:');
+  await p.keyboard.press('Enter');
+  s = await waitFor(p, (st) => st.messages.some((m) => m.text.startsWith(`a😃b ${first} 😂 👍`) && m.state === 'sent'), 'the message with the emoji sent');
+  check(true, 'Enter with no suggestions open sends');
+  await p.context().close();
+}
+
 const server = new ChatServer({ bin: serverBin, dist, args: ['--rate-limit', '0'] });
 const browser = await launchChromium();
 try {
   await server.start();
   if (!only || only === 'a11y') await accessibility(browser, server);
+  if (!only || only === 'emoji') await emoji(browser, server);
 } catch (e) {
   check(false, 'the run completes', e.stack || String(e));
 } finally {
