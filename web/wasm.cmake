@@ -84,7 +84,7 @@ if(NOT EXISTS ${CHATROOM_EMOJI_DATA}/compact.json)
 endif()
 set(_assets)
 foreach(pair
-    "${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html|index.html"
+    "${CMAKE_CURRENT_SOURCE_DIR}/shell/manifest.webmanifest|manifest.webmanifest"
     "${CMAKE_CURRENT_SOURCE_DIR}/shell/emoji_picker.js|emoji_picker.js"
     "${CHATROOM_EMOJI_DATA}/compact.json|emoji/compact.json"
     "${CHATROOM_EMOJI_DATA}/shortcodes/github.json|emoji/shortcodes.json"
@@ -100,3 +100,26 @@ foreach(pair
 endforeach()
 add_custom_target(chatroom_assets ALL DEPENDS ${_assets})
 add_dependencies(chatroom chatroom_assets)
+
+# The manifest's icons, drawn at build (web/make_icons.py, Python's standard library only).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(_icons ${CHATROOM_DIST}/icon-192.png ${CHATROOM_DIST}/icon-512.png ${CHATROOM_DIST}/icon-maskable-512.png)
+add_custom_command(OUTPUT ${_icons}
+                   COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/make_icons.py ${CHATROOM_DIST}
+                   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/make_icons.py VERBATIM)
+add_custom_target(chatroom_icons ALL DEPENDS ${_icons})
+add_dependencies(chatroom chatroom_icons)
+
+# index.html and sw.js name the build (the hash of chatroom.js and chatroom.wasm):
+# written after every link, and when either template changes.
+set(_stamp ${CMAKE_COMMAND} -DDIST=${CHATROOM_DIST} -DSHELL=${CMAKE_CURRENT_SOURCE_DIR}/shell
+           -P ${CMAKE_CURRENT_SOURCE_DIR}/stamp_build.cmake)
+add_custom_command(TARGET chatroom POST_BUILD COMMAND ${_stamp} VERBATIM)
+add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/stamp.done
+                   COMMAND ${_stamp}
+                   COMMAND ${CMAKE_COMMAND} -E touch ${CMAKE_CURRENT_BINARY_DIR}/stamp.done
+                   DEPENDS chatroom ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CMAKE_CURRENT_SOURCE_DIR}/shell/sw.js
+                           ${CMAKE_CURRENT_SOURCE_DIR}/stamp_build.cmake
+                   VERBATIM)
+add_custom_target(chatroom_stamp ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/stamp.done)
+
