@@ -70,17 +70,6 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
   member_reply reply;
   reply.last_id = upto;
   if (!info.speaks_v1() && !info.since) return done(std::move(reply));  // the seed's clients get live messages only
-  std::optional<std::chrono::steady_clock::time_point> due;
-  {
-    std::lock_guard lock(m->history_mu);
-    due = pace_history(*m);
-  }
-  if (!due) {  // a loop of reconnects: each one reads history
-    log::warn("history", who(info) + " rate_limited close=1013");
-    reply.close_code = close_code::try_again_later;
-    reply.close_reason = "too many history reads; reconnect later";
-    return done(std::move(reply));
-  }
   const std::int64_t after = info.since.value_or(0);
   const std::size_t max = info.since ? limits::resume_max : limits::history_on_connect;
   auto read = [this, after, upto, max] {
@@ -106,6 +95,24 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     }
     done(std::move(reply));
   };
+  // A resume at or past the join point has nothing to read: answered at once,
+  // no store job and no history token (a reconnect that missed nothing is free).
+  if (info.since && *info.since >= upto) {
+    store_answer<message_page> nothing;
+    nothing.value.emplace();
+    return answer(std::move(nothing));
+  }
+  std::optional<std::chrono::steady_clock::time_point> due;
+  {
+    std::lock_guard lock(m->history_mu);
+    due = pace_history(*m);
+  }
+  if (!due) {  // a loop of reconnects: each one reads history
+    log::warn("history", who(info) + " rate_limited close=1013");
+    reply.close_code = close_code::try_again_later;
+    reply.close_reason = "too many history reads; reconnect later";
+    return done(std::move(reply));
+  }
   if (!reader_.submit_at(*due, std::move(read), std::move(answer))) {
     log::warn("busy", who(info) + " the store queue is full");
     reply.close_code = close_code::try_again_later;

@@ -8,7 +8,7 @@
 using namespace chat::server;
 using namespace std::chrono_literals;
 
-TEST_CASE("history reads: a burst at once, then paced; past the wait bound refused without taking", "[history]") {
+TEST_CASE("history reads: a burst at once, then paced, and past the wait bound refused without taking", "[history]") {
   history_pacer p(pace{4, 2}, pace{8, 4}, 1s);  // a socket: 2 at once, 4/s; a user: 4 at once, 8/s
   const auto t0 = history_pacer::clock::now();
   pace_state a;
