@@ -33,7 +33,7 @@ target_compile_definitions(imgui PUBLIC
 chatroom_target_defaults(imgui)
 target_compile_options(imgui PRIVATE -Os -w)  # third-party code: its warnings are not ours to fix
 
-# The app: index.html, chatroom.js, chatroom.wasm and the fonts in web/dist/,
+# The app: index.html, chatroom.js and chatroom.wasm in web/dist/,
 # the server's web root.
 set(CHATROOM_DIST ${CMAKE_CURRENT_BINARY_DIR}/dist)
 add_executable(chatroom
@@ -48,6 +48,7 @@ add_executable(chatroom
   ui/message_list.cpp
   ui/theme.cpp
   ui/widgets.cpp
+  text/text_engine.cpp
 )
 target_include_directories(chatroom PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(chatroom PRIVATE chat_core imgui nlohmann_json::nlohmann_json)
@@ -64,17 +65,13 @@ target_link_options(chatroom PRIVATE
   -sFILESYSTEM=0
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js"
+  "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js"
 )
-set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js)
+set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js)
 
-set(CHATROOM_FONT_DIR /usr/share/fonts/truetype/dejavu CACHE PATH "DejaVu Sans (Debian package fonts-dejavu-core)")
-set(CHATROOM_FONT_REGULAR ${CHATROOM_FONT_DIR}/DejaVuSans.ttf)
-set(CHATROOM_FONT_BOLD ${CHATROOM_FONT_DIR}/DejaVuSans-Bold.ttf)
-if(NOT EXISTS ${CHATROOM_FONT_REGULAR} OR NOT EXISTS ${CHATROOM_FONT_BOLD})
-  message(FATAL_ERROR "DejaVu Sans is missing in ${CHATROOM_FONT_DIR} (Debian package fonts-dejavu-core): run scripts/setup")
-endif()
+# No font files: the browser draws text with its own fonts (web/js/text.js).
 set(_assets)
-foreach(src ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CHATROOM_FONT_REGULAR} ${CHATROOM_FONT_BOLD})
+foreach(src ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html)
   get_filename_component(name ${src} NAME)
   add_custom_command(OUTPUT ${CHATROOM_DIST}/${name}
                      COMMAND ${CMAKE_COMMAND} -E copy_if_different ${src} ${CHATROOM_DIST}/${name}
