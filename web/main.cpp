@@ -7,6 +7,7 @@
 #include "platform/browser_platform.hpp"
 #include "platform/browser_storage.hpp"
 #include "platform/dom_layer.hpp"
+#include "platform/draw_times.hpp"
 #include "platform/input_seq.hpp"
 #include "text/text_engine.hpp"
 #include "transport/transport_browser.hpp"
@@ -66,6 +67,8 @@ void draw() {
   p.dirty = false;
   if (p.settle_draws > 0) --p.settle_draws;
 
+  const double started = emscripten_get_now();
+  text::engine().begin_draw(started);
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(p.platform.width(), p.platform.height());
   io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
@@ -86,6 +89,8 @@ void draw() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   text::engine().end_draw();  // textures evicted during this draw are no longer in a draw list
+  if (text::engine().deferred()) p.dirty = true;  // texts left over by the rasterising budget
+  note_draw_time(emscripten_get_now() - started);
 
   ++p.draws;
   p.input_done = p.consumed;

@@ -42,6 +42,7 @@ add_executable(chatroom
   platform/browser_platform.cpp
   platform/browser_storage.cpp
   platform/dom_layer.cpp
+  platform/draw_times.cpp
   ui/app.cpp
   ui/chat_view.cpp
   ui/login_view.cpp

@@ -145,7 +145,7 @@ async function run(browser) {
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
   await login(p, server.url, viewer.username);
-  await waitFor(p, (s) => ids.every((id) => s.visible.includes(id)), 'every sample message on screen');
+  await waitFor(p, (s) => ids.every((id) => s.visible.includes(id)) && !s.text_pending, 'every sample message on screen, drawn');
   await until(() => p.evaluate(() => document.fonts.status), (st) => st === 'loaded', 'the page fonts loaded');
   await p.screenshot({ path: artifact('text-conversation.png') });
 

@@ -298,6 +298,8 @@ mergeInto(LibraryManager.library, {
       rect: function(name) { return json(_chatroom_rect_json, String(name)); },
       // The names rect() knows this draw.
       rects: function() { return json(_chatroom_rect_json, ''); },
+      // The durations (ms) of the draws since the last call, and the text cache's size.
+      drawTimes: function() { return json(_chatroom_draw_times_json); },
     };
   },
 });

@@ -16,6 +16,8 @@ mergeInto(LibraryManager.library, {
   $ChatroomText: {
     canvas: null,
     ctx: null,
+    // Counts and time spent (ms), read by benchmarks through window.chatroomText.stats.
+    stats: {measures: 0, measure_ms: 0, renders: 0, layout_ms: 0, paint_ms: 0, upload_ms: 0},
     words: null,
     graphemes: null,
     // The system's sans-serif; emoji and scripts it lacks come from the
@@ -164,7 +166,10 @@ mergeInto(LibraryManager.library, {
   // Size of `text` laid out (no pixels): out = {w, h, rtl, lines, 0, 0}.
   chatroom_text_measure__deps: ['$ChatroomText'],
   chatroom_text_measure: function(text, size, weight, wrap, out) {
+    var t0 = performance.now();
     ChatroomText.out(out, ChatroomText.layout(UTF8ToString(text), size, weight, wrap, false));
+    ChatroomText.stats.measures++;
+    ChatroomText.stats.measure_ms += performance.now() - t0;
   },
 
   // `text` cut to one line of at most `max_w` CSS px with "…" (malloc'd; the caller frees).
@@ -178,8 +183,11 @@ mergeInto(LibraryManager.library, {
   // uploaded straight from the canvas: out = {w, h, rtl, lines, pixel w, pixel h}.
   chatroom_text_render__deps: ['$ChatroomText', '$GL'],
   chatroom_text_render: function(text, size, weight, rgba, wrap, ellipsis, dpr, out) {
+    var st = ChatroomText.stats, t0 = performance.now();
     var l = ChatroomText.layout(UTF8ToString(text), size, weight, wrap, !!ellipsis);
+    var t1 = performance.now();
     var px = ChatroomText.paint(l, size, weight, ChatroomText.cssColor(rgba), dpr);
+    var t2 = performance.now();
     var gl = GLctx;
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
@@ -187,6 +195,7 @@ mergeInto(LibraryManager.library, {
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, px.w, px.h, 0, gl.RGBA, gl.UNSIGNED_BYTE, ChatroomText.canvas);
     ChatroomText.out(out, l, px);
+    st.renders++; st.layout_ms += t1 - t0; st.paint_ms += t2 - t1; st.upload_ms += performance.now() - t2;
   },
 
   // For tests and the DOM layer: the font stack and line height the canvas uses.
@@ -194,6 +203,7 @@ mergeInto(LibraryManager.library, {
   chatroom_text_install: function() {
     window.chatroomText = {
       stack: ChatroomText.stack,
+      stats: ChatroomText.stats,
       lineHeight: ChatroomText.lineHeight,
       layout: function(text, size, weight, wrap) {
         return ChatroomText.layout(String(text), size, weight || 400, wrap || 0, false);

@@ -3,6 +3,7 @@
 #include "text/text_engine.hpp"
 
 #include <GLES3/gl3.h>
+#include <emscripten/emscripten.h>
 
 #include <cstdlib>
 
@@ -49,6 +50,10 @@ text_texture text_engine::texture(std::string_view s, const text_style& style, f
                                   float dpr, bool ellipsis) {
   text_key key{std::string(s), style, wrap, ellipsis, rgb & 0xFFFFFFu, dpr};
   if (const text_texture* t = textures_.find(key)) return *t;
+  if (emscripten_get_now() - draw_started_ > budget_ms_) {  // over budget: its size now, its pixels next draw
+    deferred_ = true;
+    return text_texture{0, measure(s, style, ellipsis ? 0 : wrap)};
+  }
   GLuint tex = 0;
   glGenTextures(1, &tex);
   glBindTexture(GL_TEXTURE_2D, tex);
@@ -61,6 +66,12 @@ text_texture text_engine::texture(std::string_view s, const text_style& style, f
   const text_texture t{tex, text_extent{out[0], out[1], out[2] != 0}};
   const auto bytes = static_cast<std::size_t>(out[4]) * static_cast<std::size_t>(out[5]) * 4u;
   return textures_.insert(std::move(key), t, bytes);
+}
+
+void text_engine::begin_draw(double now_ms, double budget_ms) {
+  draw_started_ = now_ms;
+  budget_ms_ = budget_ms;
+  deferred_ = false;
 }
 
 void text_engine::end_draw() {

@@ -7,6 +7,7 @@
 #include "text/text_style.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,13 +35,22 @@ class text_engine {
   text_extent measure(std::string_view s, const text_style& style, float wrap = 0);
   /** `s` cut with "…" to fit in `max_w` on one line (itself when it fits). */
   std::string fit(std::string_view s, const text_style& style, float max_w);
-  /** `s` rasterised in `rgb` (0xBBGGRR) at `dpr`; `ellipsis` cuts it to one line of `wrap`. */
+  /** `s` rasterised in `rgb` (0xBBGGRR) at `dpr`; `ellipsis` cuts it to one line of `wrap`.
+   *  Once this draw has spent its rasterising budget, a text not yet cached comes back
+   *  with texture 0 (and its size): it is drawn by a following draw (deferred()). */
   text_texture texture(std::string_view s, const text_style& style, float wrap, std::uint32_t rgb, float dpr,
-                              bool ellipsis = false);
+                       bool ellipsis = false);
 
+  /** Starts a draw at `now_ms` (emscripten_get_now()), with `budget_ms` for rasterising new texts. */
+  void begin_draw(double now_ms, double budget_ms = default_budget_ms);
   /** Frees the textures evicted during the last draw; call after it is rendered
    *  (a texture evicted mid-draw may still be in its draw list). */
   void end_draw();
+  /** Some text of the last draw was left for the next one (the budget ran out). */
+  bool deferred() const { return deferred_; }
+
+  /** Rasterising per draw: a fling that brings a screenful of new messages spreads them over a few draws. */
+  static constexpr double default_budget_ms = 6.0;
 
   std::size_t texture_bytes() const { return textures_.cost(); }
   std::size_t texture_count() const { return textures_.size(); }
@@ -53,6 +63,8 @@ class text_engine {
   lru_cache<text_key, text_texture, text_key_hash> textures_;
   lru_cache<text_key, layout_entry, text_key_hash> layouts_;
   std::vector<unsigned> evicted_;
+  double draw_started_ = 0, budget_ms_ = 1e9;
+  bool deferred_ = false;
 };
 
 /** The page's one text engine. */

@@ -25,6 +25,7 @@ screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, st
   const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
   const text::text_texture t = text::engine().texture(s, st, wrap_width, col & 0xFFFFFFu, dpr);
   float x = pos.x;
+  if (t.texture == 0) return screen_rect{x, pos.y, t.extent.w, t.extent.h};  // drawn by the next draw
   if (t.extent.rtl && box_w > 0) x += std::max(0.0f, box_w - t.extent.w);
   // On whole device pixels, so the texture's pixels meet the screen's one to one.
   x = std::round(x * dpr) / dpr;
