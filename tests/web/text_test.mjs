@@ -28,7 +28,8 @@ function check(ok, what, detail = '') {
 }
 
 // One message per script, and the font family (as Chromium names it) that must draw it where the
-// system's sans-serif has no glyphs for it. Latin, Greek and Cyrillic are in the sans-serif itself.
+// system's sans-serif has no glyphs for it. Latin, Greek and Cyrillic are in the sans-serif itself;
+// Debian's fontconfig may take Hebrew and Arabic from DejaVu Sans (fontconfig-config pulls it in).
 const samples = [
   { script: 'Latin', text: 'Ça va très bien, merci! Zoë & Jürgen', font: null },
   { script: 'Greek', text: 'Καλημέρα σε όλους', font: null },

@@ -50,7 +50,8 @@ text_texture text_engine::texture(std::string_view s, const text_style& style, f
                                   float dpr, bool ellipsis) {
   text_key key{std::string(s), style, wrap, ellipsis, rgb & 0xFFFFFFu, dpr};
   if (const text_texture* t = textures_.find(key)) return *t;
-  if (emscripten_get_now() - draw_started_ > budget_ms_) {  // over budget: its size now, its pixels next draw
+  // Past the budget (and one text already made, so every draw makes progress): its size now, its pixels next draw.
+  if (made_ > 0 && emscripten_get_now() - draw_started_ > budget_ms_) {
     deferred_ = true;
     return text_texture{0, measure(s, style, ellipsis ? 0 : wrap)};
   }
@@ -64,6 +65,7 @@ text_texture text_engine::texture(std::string_view s, const text_style& style, f
   float out[6] = {};
   chatroom_text_render(key.text.c_str(), style.size, style.weight, key.color, wrap, ellipsis ? 1 : 0, dpr, out);
   const text_texture t{tex, text_extent{out[0], out[1], out[2] != 0}};
+  ++made_;
   const auto bytes = static_cast<std::size_t>(out[4]) * static_cast<std::size_t>(out[5]) * 4u;
   return textures_.insert(std::move(key), t, bytes);
 }
@@ -72,6 +74,7 @@ void text_engine::begin_draw(double now_ms, double budget_ms) {
   draw_started_ = now_ms;
   budget_ms_ = budget_ms;
   deferred_ = false;
+  made_ = 0;
 }
 
 void text_engine::end_draw() {

@@ -36,12 +36,12 @@ class text_engine {
   /** `s` cut with "…" to fit in `max_w` on one line (itself when it fits). */
   std::string fit(std::string_view s, const text_style& style, float max_w);
   /** `s` rasterised in `rgb` (0xBBGGRR) at `dpr`; `ellipsis` cuts it to one line of `wrap`.
-   *  Once this draw has spent its rasterising budget, a text not yet cached comes back
-   *  with texture 0 (and its size): it is drawn by a following draw (deferred()). */
+   *  Once the draw has run for its budget and made at least one text, a text not yet
+   *  cached comes back with texture 0 (and its size): a following draw makes it (deferred()). */
   text_texture texture(std::string_view s, const text_style& style, float wrap, std::uint32_t rgb, float dpr,
                        bool ellipsis = false);
 
-  /** Starts a draw at `now_ms` (emscripten_get_now()), with `budget_ms` for rasterising new texts. */
+  /** Starts a draw at `now_ms` (emscripten_get_now()); new texts are made until `budget_ms` into it. */
   void begin_draw(double now_ms, double budget_ms = default_budget_ms);
   /** Frees the textures evicted during the last draw; call after it is rendered
    *  (a texture evicted mid-draw may still be in its draw list). */
@@ -65,6 +65,7 @@ class text_engine {
   std::vector<unsigned> evicted_;
   double draw_started_ = 0, budget_ms_ = 1e9;
   bool deferred_ = false;
+  int made_ = 0;  // texts rasterised this draw
 };
 
 /** The page's one text engine. */
