@@ -4,6 +4,7 @@
 // WebSocket upgrade (session, username, Origin, guest mode).
 #pragma once
 
+#include "auth/guest_names.hpp"
 #include "http/address_list.hpp"
 #include "http/http_types.hpp"
 #include "room/room.hpp"
@@ -73,6 +74,7 @@ class http_api {
   const std::atomic<bool>& shutting_down_;
   server_stats& stats_;
   const address_list metrics_allow_;
+  guest_names guests_;  ///< the names the open guest sockets hold
 };
 
 /** The session token of a request: the Bearer token, else the `session` cookie. */
