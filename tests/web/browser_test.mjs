@@ -400,6 +400,48 @@ async function run(browser) {
   s = await scrollSettled(phone, 'the list at rest after the drag');
   check(s.scroll.y < before - 200, 'a touch drag scrolls the list', `${before} -> ${s.scroll.y}`);
 
+  // Retry and Discard of a failed message, in the real page: the page's socket goes through to the real
+  // server, except that sends starting "refused:" are answered the way the server answers a failed store
+  // write (error unavailable with their client_id) while `refuse` is on.
+  const kenji = await newPage(browser);
+  let refuse = true;
+  await kenji.routeWebSocket(/\/websocket\/chatroom/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => {
+      let f = null;
+      try { f = typeof m === 'string' ? JSON.parse(m) : null; } catch { /* the seed's plain text */ }
+      if (refuse && f && f.type === 'send' && String(f.message).startsWith('refused:')) {
+        ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: 'The message could not be stored.', client_id: f.client_id }));
+      } else {
+        upstream.send(m);
+      }
+    });
+  });
+  await login(kenji, 'kenji');
+  const failOne = async (text) => {
+    await click(kenji, 'composer.text');
+    await kenji.keyboard.insertText(text);
+    await kenji.keyboard.press('Enter');
+    const f = await waitFor(kenji, (x) => x.messages.some((m) => m.text === text && m.state === 'failed'), `"${text}" failed`);
+    return f.messages.find((m) => m.text === text);
+  };
+  const toRetry = await failOne('refused: then retried');
+  const toDiscard = await failOne('refused: then discarded');
+  check(toRetry.error !== '' && toRetry.id === 0, 'a refused message is shown failed, with the reason', toRetry.error);
+  refuse = false;
+  await click(kenji, `message.${toRetry.client_id}.retry`);
+  s = await waitFor(kenji, (x) => x.messages.some((m) => m.text === toRetry.text && m.state === 'sent'), 'the retried message confirmed');
+  check(s.messages.filter((m) => m.text === toRetry.text).length === 1, 'Retry sends it once');
+  await waitFor(amy, (x) => x.messages.some((m) => m.text === toRetry.text), 'Amy gets the retried message');
+  await click(kenji, `message.${toDiscard.client_id}.discard`);
+  s = await waitFor(kenji, (x) => !x.messages.some((m) => m.text === toDiscard.text), 'the discarded message gone');
+  await say(kenji, 'after the discard');  // sent after the discard: once Amy has it, the discarded one would be there too
+  await waitFor(amy, (x) => x.messages.some((m) => m.text === 'after the discard'), 'Amy gets the next message');
+  s = await state(amy);
+  check(!s.messages.some((m) => m.text === toDiscard.text) && s.messages.filter((m) => m.text === toRetry.text).length === 1,
+    'Discard sends nothing; Amy has the retried message once');
+  await kenji.close();
+
   // Throttling (last: it blocks logins from this address for a while).
   const t = await newPage(browser);
   await openLogin(t);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -56,6 +57,11 @@ class fake_member final : public room_member {
   bool has_reply() {
     std::lock_guard lock(mu_);
     return has_reply_;
+  }
+  /** The room's last id when it took the member in (-1 before the reply). */
+  std::int64_t joined_at() {
+    std::lock_guard lock(mu_);
+    return joined_at_;
   }
   /** Frames posted after the join reply, as sent. */
   std::size_t posted() {
@@ -161,25 +167,41 @@ TEST_CASE("members joining during a stream of messages get each one exactly once
   test_room t(*db, options());
   auto& r = t.r;
   auto sender = join(r, "amy");
-  constexpr int total = 400;
+  constexpr int chunks = 40, per_chunk = 10, total = chunks * per_chunk;
 
+  // Joiner j comes in once chunk j-1 is committed; chunk j is posted right after its join started, so
+  // joiner j's history read on the store worker races chunk j's commits, and it must take messages
+  // 1..10j from its history and the rest live.
+  std::atomic<int> started{0};
+  std::atomic<bool> abandon{false};
   std::thread producer([&] {
-    for (int k = 0; k < total; ++k) r.handle_text(sender, "m" + std::to_string(k));
+    for (int j = 0; j < chunks; ++j) {
+      while (started <= j && !abandon) std::this_thread::yield();
+      for (int k = 0; k < per_chunk; ++k) r.handle_text(sender, "m" + std::to_string(j * per_chunk + k));
+    }
   });
   std::vector<std::shared_ptr<fake_member>> joiners;
-  for (int k = 0; k < 40; ++k) {
-    joiners.push_back(std::make_shared<fake_member>("j" + std::to_string(k), true, 0));  // since=0: history, then live
+  bool in_step = true;
+  for (int j = 0; j < chunks && in_step; ++j) {
+    in_step = chat::test::wait_for([&] { return r.last_id() >= j * per_chunk; });
+    joiners.push_back(std::make_shared<fake_member>("j" + std::to_string(j), true, 0));  // since=0: history, then live
     start_join(r, joiners.back());
-    std::this_thread::yield();
+    ++started;
   }
+  abandon = true;
   producer.join();
+  REQUIRE(in_step);
   for (const auto& m : joiners) REQUIRE(chat::test::wait_for([&] { return m->has_reply(); }));
   REQUIRE(chat::test::wait_for([&] { return r.last_id() == total; }));
   r.stop_writer();
 
   std::vector<std::int64_t> all;
   for (int k = 1; k <= total; ++k) all.push_back(k);
-  for (const auto& m : joiners) CHECK(message_ids(m->sent()) == all);
+  for (int j = 0; j < chunks; ++j) {
+    INFO("joiner " << j);
+    CHECK(joiners[j]->joined_at() == j * per_chunk);  // the race was on: history below, live above
+    CHECK(message_ids(joiners[j]->sent()) == all);
+  }
   CHECK(message_ids(sender->sent()) == all);
 }
 

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <exception>
 #include <map>
 #include <set>
 #include <thread>
@@ -279,27 +280,55 @@ TEST_CASE("resume with since= after a disconnect: nothing lost, nothing doubled"
   for (int k = 0; k < 7; ++k) b.ws->send_text(send_frame("while away " + std::to_string(k)));
   for (int k = 0; k < 5 + 7; ++k) next_of(*b.ws, "message");  // B's own echoes, all twelve
 
-  // Messages keep flowing while A reconnects: each is in the history or live, once.
-  std::atomic<bool> go{true};
+  // Messages keep flowing while A reconnects: C sends without pause from before A's upgrade until
+  // five echoes after A is in, so the history holds some of them, the live stream the rest, and the
+  // commits that race A's join land on one side or the other: each must arrive once, in order.
+  std::atomic<bool> joined{false};
+  std::atomic<int> echoed{0};
+  std::atomic<bool> sender_done{false};
   std::atomic<std::int64_t> last_sent{0};
+  std::exception_ptr sender_failed;  // assertions stay on this thread: the sender only records
   std::thread sender([&] {
-    for (int k = 0; k < 40 && go; ++k) {
-      c.ws->send_text(send_frame("during " + std::to_string(k)));
-      last_sent = next_of(*c.ws, "message").at("id").get<std::int64_t>();
+    try {
+      for (int k = 0, after = 0; k < 5000 && after < 5; ++k) {
+        const bool in = joined;
+        const auto body = "during " + std::to_string(k);
+        c.ws->send_text(send_frame(body));
+        json echo;  // C also receives B's twelve: wait for its own
+        do echo = next_of(*c.ws, "message");
+        while (echo.at("message") != body);
+        last_sent = echo.at("id").get<std::int64_t>();
+        ++echoed;
+        after += in;
+      }
+    } catch (...) {
+      sender_failed = std::current_exception();
     }
+    sender_done = true;
   });
+  const bool flowing = wait_for([&] { return echoed >= 3 || sender_done; });
   auto a = join_v1(port, ta, "&since=" + std::to_string(seen_last));
+  joined = true;
   sender.join();
+  if (sender_failed) std::rethrow_exception(sender_failed);
+  REQUIRE(flowing);
 
   std::vector<std::int64_t> ids;
-  for (const auto& m : a.history.at("messages")) ids.push_back(m.at("id"));
+  int during_in_history = 0, during_live = 0;
+  for (const auto& m : a.history.at("messages")) {
+    ids.push_back(m.at("id"));
+    during_in_history += m.at("message").get<std::string>().rfind("during ", 0) == 0;
+  }
   CHECK(a.history.at("limited") == false);
   REQUIRE_FALSE(ids.empty());
   CHECK(ids.front() == seen_last + 1);
   while (ids.empty() || ids.back() < last_sent) {
     const auto m = next_of(*a.ws, "message");
     ids.push_back(m.at("id"));
+    during_live += m.at("message").get<std::string>().rfind("during ", 0) == 0;
   }
+  CHECK(during_in_history >= 3);  // the race was on: C's messages are on both sides of A's join
+  CHECK(during_live >= 5);
   std::vector<std::int64_t> expected;
   for (auto id = seen_last + 1; id <= last_sent; ++id) expected.push_back(id);
   CHECK(ids == expected);
