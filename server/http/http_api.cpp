@@ -104,6 +104,7 @@ http_api::http_api(auth& a, static_files& files, worker_pool& pool, store_worker
 std::optional<http_response> http_api::refuse_host(const http_request& r) const {
   const auto path = r.path();
   if (path == "/healthz" || path == "/metrics" || hosts_.allows(r.host)) return std::nullopt;
+  if (!host_name(r.host)) return json_error(400, http_error::bad_request, "The Host header is not a host[:port].");
   log::warn("http", "refused=misdirected_request addr=" + r.address + " " + log::field("host", r.host));
   return json_error(421, http_error::misdirected_request,
                     "This server does not answer to that host name (see --public-url and --allow-host).");

@@ -53,7 +53,7 @@ class http_api {
   void admit_websocket(const http_request& r, std::function<void(admission)> done);
 
   /** 421 `misdirected_request` for a Host the server does not answer to
-   *  (http/host_names.hpp); nullopt for accepted ones and for /healthz and
+   *  (http/host_names.hpp), 400 for one that is no host[:port]; nullopt for accepted ones and for /healthz and
    *  /metrics (probes use addresses). handle() and admit_websocket() check it
    *  first; the HTTP session checks it before anything else. */
   std::optional<http_response> refuse_host(const http_request& r) const;

@@ -73,7 +73,7 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.metrics_allow == std::vector<std::string>{"10.0.0.0/8", "::1"});
 }
 
-TEST_CASE("--trusted-proxy, --public-url, --allow-host and --demo-users parse and refuse bad values",
+TEST_CASE("the flags --trusted-proxy, --public-url, --allow-host and --demo-users parse and refuse bad values",
           "[config][proxy][host]") {
   auto r = parse({});
   REQUIRE(r.cfg);

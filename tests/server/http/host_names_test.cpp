@@ -69,6 +69,10 @@ TEST_CASE("a foreign Host gets 421 on login, static files and the upgrade, but n
   CHECK(first_status(ws.received()) == 421);
   CHECK(upgrade_status(port, "/websocket/chatroom?v=1", {{"Host", "attacker.example"}}) == 421);
 
+  // A Host that is no host name at all is a bad request.
+  const auto bad = http_raw(port, "GET /index.html HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("bad_request") != std::string::npos);
   // Probes use addresses or anything: still answered.
   CHECK(http(port, "GET", "/healthz", evil).status == 200);
   CHECK(http(port, "GET", "/metrics", evil).status == 200);
@@ -79,7 +83,8 @@ TEST_CASE("a foreign Host gets 421 on login, static files and the upgrade, but n
   }
 }
 
-TEST_CASE("--allow-host and --public-url add host names, and the public URL's origin may log in", "[http][host]") {
+TEST_CASE("host names from --allow-host and --public-url are answered, and the public URL's origin may log in",
+          "[http][host]") {
   test_server s([](config& c) {
     c.allow_hosts = {"chat.internal"};
     c.public_url = "https://chat.example.com";

@@ -52,7 +52,7 @@ TEST_CASE("listening on 0.0.0.0 a new database gets no sample users, and the log
   CHECK(p.wait() == 0);
 }
 
-TEST_CASE("--demo-users seeds the sample users also when listening on 0.0.0.0", "[process][seed]") {
+TEST_CASE("with --demo-users the sample users are seeded also when listening on 0.0.0.0", "[process][seed]") {
   temp_dir d;
   std::filesystem::create_directories(d / "web");
   child_process p({"--host", "0.0.0.0", "--port", "0", "--demo-users", "--db", (d / "chat.db").string(),
