@@ -189,9 +189,12 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   const auto check_every = std::chrono::milliseconds(std::max(m.cfg.session_check_interval_ms, 10));
   m.reader->every(check_every, [&chat = *m.chat, &db = *m.db] {
     try {
-      const auto r = check_sessions(chat, db, now_ms());
+      const auto r = check_sessions(chat, db, db, now_ms());
       if (r.closed > 0) {
         log::info("session_check", "sessions=" + std::to_string(r.sessions) + " ended=" + std::to_string(r.ended) +
+                                       (r.guests_named_as_users > 0
+                                            ? " guests_now_users=" + std::to_string(r.guests_named_as_users)
+                                            : std::string()) +
                                        " closing=" + std::to_string(r.closed));
       }
     } catch (const std::exception& e) {

@@ -97,13 +97,20 @@ int run_on(store& db, const config& cfg, std::istream& in, std::ostream& out, st
     e.lastname = cfg.last_name;
     e.job_title = cfg.job_title;
     e.password_hash = hash;
-    const auto id = db.add_employee(e);
-    if (!id) {
-      err << "chatroom-server: user " << cfg.user_name << " already exists (use user passwd)\n";
-      return 1;
+    const auto added = db.add_employee(e);
+    switch (added.outcome) {
+      case add_outcome::added:
+        out << "added user " << cfg.user_name << " (id " << added.id << ")\n";
+        return 0;
+      case add_outcome::name_taken:
+        err << "chatroom-server: user " << cfg.user_name << " already exists (use user passwd)\n";
+        return 1;
+      case add_outcome::name_was_guest:
+        err << "chatroom-server: a guest has posted as " << cfg.user_name
+            << "; a user of that name would look like the author of those messages: choose another username\n";
+        return 1;
     }
-    out << "added user " << cfg.user_name << " (id " << *id << ")\n";
-    return 0;
+    return 1;
   }
   if (!db.set_password(name, hash)) return no_such_user();
   out << "changed the password of " << name << "; their sessions were revoked (a running server closes their "

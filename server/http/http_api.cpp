@@ -321,6 +321,10 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
       if (auth_.is_registered(*username)) {
         return refusal(403, http_error::username_taken, "That name belongs to a registered user; log in instead.");
       }
+      m.guest_claim = guests_.take(*username);  // released when the connection (or this refusal) is gone
+      if (!m.guest_claim) {
+        return refusal(403, http_error::username_taken, "Another guest is using that name; choose another.");
+      }
       m.guest = true;
       m.user.username = *username;
       m.user.name = *username;

@@ -5,6 +5,7 @@
 // check (421 for names the server does not answer to).
 #pragma once
 
+#include "auth/guest_names.hpp"
 #include "http/address_list.hpp"
 #include "http/host_names.hpp"
 #include "http/http_types.hpp"
@@ -83,6 +84,7 @@ class http_api {
   const address_list metrics_allow_;
   const host_names hosts_;
   std::string public_origin_;  ///< of --public-url, accepted in Origin
+  guest_names guests_;  ///< the names the open guest sockets hold
 };
 
 /** The session token of a request: the Bearer token, else the `session` cookie. */

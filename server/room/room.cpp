@@ -313,32 +313,26 @@ void room::close_all(std::uint16_t code, const std::string& reason) {
 
 std::size_t room::end_session(const std::string& session) {
   if (session.empty()) return 0;
-  return end_sessions({session});
+  return close_where([&](const member_info& i) { return i.session == session; }, close_code::session_ended,
+                     "session ended");
 }
 
-std::vector<std::string> room::sessions() const {
-  std::unordered_set<std::string_view> seen;
-  std::vector<std::string> out;
+void room::for_each_member(const std::function<void(const member_info&)>& f) const {
   std::lock_guard lock(mu_);
-  for (const auto& [ptr, weak] : members_) {
-    const auto& session = ptr->info().session;
-    if (!session.empty() && seen.insert(session).second) out.push_back(session);
-  }
-  return out;
+  for (const auto& [ptr, weak] : members_) f(ptr->info());
 }
 
-std::size_t room::end_sessions(const std::unordered_set<std::string>& ended) {
-  if (ended.empty()) return 0;
-  std::vector<std::shared_ptr<room_member>> targets;  // released after the lock
+std::size_t room::close_where(const std::function<bool(const member_info&)>& pred, std::uint16_t code,
+                              const std::string& reason) {
+  std::vector<std::shared_ptr<room_member>> targets;  // closed and released after the lock
   {
     std::lock_guard lock(mu_);
     for (const auto& [ptr, weak] : members_) {
-      const auto& session = ptr->info().session;
-      if (session.empty() || ended.count(session) == 0) continue;
+      if (!pred(ptr->info())) continue;
       if (auto member = weak.lock()) targets.push_back(std::move(member));
     }
   }
-  for (const auto& member : targets) member->close(close_code::session_ended, "session ended");
+  for (const auto& member : targets) member->close(code, reason);
   return targets.size();
 }
 

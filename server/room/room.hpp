@@ -75,6 +75,7 @@ struct member_info {
   std::string address;                  ///< client IP, for logs
   std::optional<std::int64_t> since;    ///< resume point (?since=)
   std::string session;                  ///< digest of the session token it was admitted with; empty for guests
+  std::shared_ptr<const void> guest_claim;  ///< a guest's hold on its name (guest_names), kept while it is connected
 };
 
 /** The members living on one I/O thread. The room hands each delivered batch
@@ -186,12 +187,13 @@ class room final : private fanout_consumer {
   /** Asks the members admitted with the session whose token digest is
    *  `session` to close with close_code::session_ended; returns how many. */
   std::size_t end_session(const std::string& session);
-  /** The distinct session digests the members were admitted with (guests have
-   *  none), in no order. O(members) under the room's lock. */
-  std::vector<std::string> sessions() const;
-  /** Asks every member admitted with one of the `ended` sessions to close with
-   *  close_code::session_ended; returns how many. One pass over the members. */
-  std::size_t end_sessions(const std::unordered_set<std::string>& ended);
+  /** Calls `f` with each member's info, under the room's lock: keep it short,
+   *  never call the room from it. O(members). */
+  void for_each_member(const std::function<void(const member_info&)>& f) const;
+  /** Asks every member whose info matches `pred` (called under the room's
+   *  lock) to close with `code`; returns how many. One pass over the members. */
+  std::size_t close_where(const std::function<bool(const member_info&)>& pred, std::uint16_t code,
+                          const std::string& reason);
   /** Waits until no member is registered or `deadline` passes; true if empty. */
   bool wait_empty(std::chrono::steady_clock::time_point deadline);
   std::size_t size() const;

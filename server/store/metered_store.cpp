@@ -56,7 +56,10 @@ class metered_store final : public store {
 
   // users
   void add_department(const department& d) override { inner_->add_department(d); }
-  std::optional<std::int64_t> add_employee(const new_employee& e) override { return inner_->add_employee(e); }
+  add_result add_employee(const new_employee& e) override { return inner_->add_employee(e); }
+  std::unordered_set<std::string> registered_among(const std::vector<std::string>& usernames) override {
+    return inner_->registered_among(usernames);
+  }
   bool set_password(std::string_view username, const std::string& hash) override {
     return inner_->set_password(username, hash);
   }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace chat::server {
@@ -32,6 +33,17 @@ struct new_employee {
   std::string picurl;
   std::int64_t dept_id = 0;  ///< 0: no department
   std::string password_hash;
+};
+
+/** What add_employee did. */
+enum class add_outcome {
+  added,
+  name_taken,     ///< a user of that name exists (any ASCII letter case)
+  name_was_guest  ///< messages stored under that name (a guest's, from --guest-mode): a new user would look like their author
+};
+struct add_result {
+  add_outcome outcome = add_outcome::added;
+  std::int64_t id = 0;  ///< the new employee's id when added
 };
 
 /** What a user may do on the whole server. `admin` is the server admin role
@@ -64,9 +76,13 @@ class user_store {
 
   /** Adds a department (seeding). */
   virtual void add_department(const department& d) = 0;
-  /** Adds an employee; returns the new id, or nullopt if the username is
-   *  taken (usernames are unique ignoring ASCII letter case). */
-  virtual std::optional<std::int64_t> add_employee(const new_employee& e) = 0;
+  /** Adds an employee, unless the username is taken (usernames are unique
+   *  ignoring ASCII letter case) or has messages stored under it (a guest
+   *  posted with that name, any letter case): checked and added atomically. */
+  virtual add_result add_employee(const new_employee& e) = 0;
+  /** Of `usernames`, those that belong to a user (any letter case, disabled
+   *  ones included), as given. One query whatever their number. */
+  virtual std::unordered_set<std::string> registered_among(const std::vector<std::string>& usernames) = 0;
   /** Replaces a password hash and, in the same atomic step, revokes every
    *  session of the user; false if there is no such user. */
   virtual bool set_password(std::string_view username, const std::string& hash) = 0;

@@ -106,11 +106,12 @@ void sqlite_store::add_department(const department& d) {
   q.bind(1, d.id).bind(2, d.name).bind(3, d.code).bind(4, d.location).step();
 }
 
-std::optional<std::int64_t> sqlite_store::add_employee(const new_employee& e) {
+add_result sqlite_store::add_employee(const new_employee& e) {
   std::lock_guard lock(db_->write_mu());
+  // No index serves a case-blind look at messages.username: a scan, once per `user add`.
   query q(db_->writer(),
           "INSERT INTO EMPLOYEE(FIRSTNAME, LASTNAME, PICURL, JOB_TITLE, DEPT_ID, USERNAME, PASSWORD, ROLE) "
-          "VALUES(?,?,?,?,?,?,?,'member')");
+          "SELECT ?,?,?,?,?,?,?,'member' WHERE NOT EXISTS (SELECT 1 FROM messages WHERE username = ?6 COLLATE NOCASE)");
   q.bind(1, e.firstname).bind(2, e.lastname).bind(3, e.picurl).bind(4, e.job_title);
   if (e.dept_id > 0) {
     q.bind(5, e.dept_id);
@@ -118,8 +119,9 @@ std::optional<std::int64_t> sqlite_store::add_employee(const new_employee& e) {
     q.bind_null(5);
   }
   q.bind(6, e.username).bind(7, e.password_hash);
-  if (!q.run_allowing_constraint()) return std::nullopt;
-  return sqlite3_last_insert_rowid(db_->writer().raw());
+  if (!q.run_allowing_constraint()) return {add_outcome::name_taken, 0};
+  if (sqlite3_changes(db_->writer().raw()) == 0) return {add_outcome::name_was_guest, 0};
+  return {add_outcome::added, sqlite3_last_insert_rowid(db_->writer().raw())};
 }
 
 bool sqlite_store::set_password(std::string_view username, const std::string& hash) {
@@ -221,6 +223,19 @@ std::unordered_set<std::string> sqlite_store::live_sessions(const std::vector<st
   q.bind(1, json_array(sorted)).bind(2, now_ms);
   while (q.step()) live.insert(q.text(0));
   return live;
+}
+
+std::unordered_set<std::string> sqlite_store::registered_among(const std::vector<std::string>& usernames) {
+  std::unordered_set<std::string> found;
+  if (usernames.empty()) return found;
+  // USERNAME's NOCASE collation applies to the comparison: any letter case matches.
+  static const char* const sql =
+      "SELECT j.value FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM EMPLOYEE e WHERE e.USERNAME = j.value)";
+  auto c = db_->reader();
+  query q(*c, sql);
+  q.bind(1, json_array(std::vector<std::string_view>(usernames.begin(), usernames.end())));
+  while (q.step()) found.insert(q.text(0));
+  return found;
 }
 
 bool sqlite_store::delete_session(std::string_view digest) {

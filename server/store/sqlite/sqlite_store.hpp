@@ -46,7 +46,8 @@ class sqlite_store final : public store {
   void close() override;
 
   void add_department(const department& d) override;
-  std::optional<std::int64_t> add_employee(const new_employee& e) override;
+  add_result add_employee(const new_employee& e) override;
+  std::unordered_set<std::string> registered_among(const std::vector<std::string>& usernames) override;
   bool set_password(std::string_view username, const std::string& hash) override;
   bool set_disabled(std::string_view username, bool disabled) override;
   bool set_role(std::string_view username, user_role role) override;

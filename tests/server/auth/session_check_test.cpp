@@ -1,6 +1,7 @@
 // The check of the open sockets' sessions without sockets: members of a real
 // room admitted with sessions of a real SQLite store; one check closes (4401)
-// exactly the members whose session ended, and leaves guests alone.
+// exactly the members whose session ended, and guests only once their name
+// belongs to a registered user.
 #include "auth/session_check.hpp"
 
 #include "auth/crypto.hpp"
@@ -60,13 +61,13 @@ TEST_CASE("a session check closes the members of ended sessions with 4401, once 
   auto guest = std::make_shared<session_member>("visitor", "", true);
   for (const auto& m : {tab, other_tab, phone, amy_tab, guest}) r.join(m, [](member_reply) {});
 
-  auto result = check_sessions(r, *s, 2000);
+  auto result = check_sessions(r, *s, *s, 2000);
   CHECK(result.sessions == 3);  // distinct: eric-1, eric-2, amy; the guest has none
   CHECK(result.ended == 0);
   CHECK(result.closed == 0);
 
   REQUIRE(s->delete_session("eric-1"));  // revoked elsewhere
-  result = check_sessions(r, *s, 6000);  // and amy's expired
+  result = check_sessions(r, *s, *s, 6000);  // and amy's expired
   CHECK(result.ended == 2);
   CHECK(result.closed == 3);
   CHECK(tab->closed_with == chat::close_code::session_ended);
@@ -77,15 +78,24 @@ TEST_CASE("a session check closes the members of ended sessions with 4401, once 
 
   for (const auto& m : {tab, other_tab, amy_tab}) r.leave(m.get());  // what their sockets do once closed
   CHECK(s->set_disabled("user1", true));
-  result = check_sessions(r, *s, 6000);
+  result = check_sessions(r, *s, *s, 6000);
   CHECK(result.sessions == 1);
   CHECK(result.closed == 1);
   CHECK(phone->closed_with == chat::close_code::session_ended);
   CHECK(guest->closed_with == 0);
 
   r.leave(phone.get());
-  result = check_sessions(r, *s, 6000);  // only a guest: nothing to ask the store
+  result = check_sessions(r, *s, *s, 6000);  // only a guest, whose name is nobody's
   CHECK(result.sessions == 0);
+  CHECK(result.guests == 1);
+  CHECK(result.closed == 0);
+  CHECK(guest->closed_with == 0);
+  // An admin adds a user of the guest's name: the guest goes at the next check, before it can speak as them.
+  REQUIRE(s->add_employee({"Visitor", "Vera", "Visitor", "", "", 0, "h"}).outcome == add_outcome::added);
+  result = check_sessions(r, *s, *s, 6000);
+  CHECK(result.guests_named_as_users == 1);
+  CHECK(result.closed == 1);
+  CHECK(guest->closed_with == chat::close_code::session_ended);
   r.leave(guest.get());
   reader.stop();
 }

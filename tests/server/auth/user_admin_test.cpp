@@ -180,6 +180,36 @@ TEST_CASE("a session that expires while its socket is open ends the socket with 
   CHECK(wait_for([&] { return logs.text().find("session_check sessions=1 ended=1 closing=1") != std::string::npos; }));
 }
 
+TEST_CASE("user add refuses a name a guest posted under, and a connected guest whose name becomes a user's is closed "
+          "within the check period",
+          "[auth][process][ws]") {
+  test_server s([](config& c) {
+    short_session_check(c);
+    c.guest_mode = true;
+  });
+  const auto port = s.port();
+  {
+    ws_client talker(port, "/websocket/chatroom?v=1&username=visitor");
+    next_of(talker, "history");
+    talker.send_text("said by a guest");
+    CHECK(next_of(talker, "message").at("message") == "said by a guest");
+  }
+  const auto refused = cli(s.db_path(), {"user", "add", "Visitor"}, "a password\n");
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find("a guest has posted as Visitor") != std::string::npos);
+  CHECK(list_line(s.db_path(), "visitor").empty());
+
+  joined quiet;  // connected, has said nothing yet
+  quiet.ws = std::make_unique<ws_client>(port, "/websocket/chatroom?v=1&username=newcomer");
+  next_of(*quiet.ws, "history");
+  REQUIRE(cli(s.db_path(), {"user", "add", "newcomer"}, "a password\n").code == 0);
+  const auto added_at = std::chrono::steady_clock::now();
+  CHECK(quiet.ws->wait_closed(check_period + margin));
+  CHECK(quiet.ws->close_code() == chat::close_code::session_ended);
+  CHECK(std::chrono::steady_clock::now() - added_at < check_period + margin);
+  CHECK(upgrade_status(port, "/websocket/chatroom?username=newcomer") == 403);  // the name is the user's now
+}
+
 TEST_CASE("grant-admin and revoke-admin set the stored role, shown by user list, and the API's User is unchanged",
           "[auth][process]") {
   test_server s;

@@ -35,7 +35,10 @@ class slow_store final : public store {
   void close() override { real_->close(); }
 
   void add_department(const department& d) override { return nap(), real_->add_department(d); }
-  std::optional<std::int64_t> add_employee(const new_employee& e) override { return nap(), real_->add_employee(e); }
+  add_result add_employee(const new_employee& e) override { return nap(), real_->add_employee(e); }
+  std::unordered_set<std::string> registered_among(const std::vector<std::string>& u) override {
+    return nap(), real_->registered_among(u);
+  }
   bool set_password(std::string_view u, const std::string& h) override { return nap(), real_->set_password(u, h); }
   bool set_disabled(std::string_view u, bool d) override { return nap(), real_->set_disabled(u, d); }
   bool set_role(std::string_view u, user_role r) override { return nap(), real_->set_role(u, r); }
@@ -75,7 +78,10 @@ class broken_sessions final : public store {
   bool created() const override { return false; }
   void close() override { real_->close(); }
   void add_department(const department& d) override { real_->add_department(d); }
-  std::optional<std::int64_t> add_employee(const new_employee& e) override { return real_->add_employee(e); }
+  add_result add_employee(const new_employee& e) override { return real_->add_employee(e); }
+  std::unordered_set<std::string> registered_among(const std::vector<std::string>& u) override {
+    return real_->registered_among(u);
+  }
   bool set_password(std::string_view u, const std::string& h) override { return real_->set_password(u, h); }
   bool set_disabled(std::string_view u, bool d) override { return real_->set_disabled(u, d); }
   bool set_role(std::string_view u, user_role r) override { return real_->set_role(u, r); }
@@ -140,10 +146,10 @@ TEST_CASE("a slow store delays the requests that wait for it, never the pings an
   std::unique_ptr<store> real = open_sqlite_store((d / "chat.db").string());
   // Two users with live sessions (no password hashing: the test is about the store).
   auto session_of = [&](const char* name) {
-    const auto id = real->add_employee({name, name, "", "Tester", "", 0, "no password"});
-    REQUIRE(id);
+    const auto added = real->add_employee({name, name, "", "Tester", "", 0, "no password"});
+    REQUIRE(added.outcome == add_outcome::added);
     const auto token = crypto::new_token();
-    real->create_session(crypto::token_digest(token), *id, now_ms(), now_ms() + 3600 * 1000);
+    real->create_session(crypto::token_digest(token), added.id, now_ms(), now_ms() + 3600 * 1000);
     return token;
   };
   const auto token_a = session_of("user1");

@@ -150,7 +150,8 @@ TEST_CASE("sessions: lookup by digest, expiry, revocation, password change", "[s
   CHECK_FALSE(s->session_user("digest-c", 2000));  // revoked with the old password
   CHECK(crypto::verify_password(s->find_user("user2")->password_hash, "new secret"));
   CHECK_FALSE(s->set_password("nobody", "x"));
-  CHECK_FALSE(s->add_employee({"user2", "A", "B", "", "", 0, "h"}));
+  CHECK(s->add_employee({"user2", "A", "B", "", "", 0, "h"}).outcome == add_outcome::name_taken);
+  CHECK(s->add_employee({"USER2", "A", "B", "", "", 0, "h"}).outcome == add_outcome::name_taken);
 }
 
 TEST_CASE("disabling a user revokes its sessions in the same step and hides it from session lookups", "[store]") {
@@ -187,14 +188,27 @@ TEST_CASE("disabling a user revokes its sessions in the same step and hides it f
   CHECK_FALSE(s->set_disabled("nobody", false));
 }
 
+TEST_CASE("a name a guest posted under cannot become a user's, and registered_among finds users in any letter case",
+          "[store]") {
+  temp_dir d;
+  auto s = seeded(d);
+  s->append_messages({{"visitor", "hello from a guest", "", 10}});
+  CHECK(s->add_employee({"visitor", "V", "", "", "", 0, "h"}).outcome == add_outcome::name_was_guest);
+  CHECK(s->add_employee({"Visitor", "V", "", "", "", 0, "h"}).outcome == add_outcome::name_was_guest);
+  CHECK_FALSE(s->find_user("visitor"));
+  CHECK(s->add_employee({"newcomer", "N", "", "", "", 0, "h"}).outcome == add_outcome::added);  // no messages: free
+  CHECK(s->registered_among({"User1", "visitor", "newcomer", "nobody"}) ==
+        std::unordered_set<std::string>{"User1", "newcomer"});
+  CHECK(s->registered_among({}).empty());
+}
+
 TEST_CASE("roles: member by default, admin when granted, in lookups and in the list", "[store]") {
   temp_dir d;
   auto s = seeded(d);
   CHECK(s->set_role("user3", user_role::admin));
   CHECK(s->set_disabled("user2", true));
   CHECK(s->find_user("user3")->role == user_role::admin);
-  const auto id = s->add_employee({"zoe", "Zoe", "Park", "Intern", "", 0, "h"});
-  REQUIRE(id);
+  REQUIRE(s->add_employee({"zoe", "Zoe", "Park", "Intern", "", 0, "h"}).outcome == add_outcome::added);
   for (const auto& a : s->list_users()) {
     INFO(a.user.username);
     CHECK(a.role == (a.user.username == "user3" ? user_role::admin : user_role::member));

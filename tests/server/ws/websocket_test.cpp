@@ -84,7 +84,7 @@ TEST_CASE("upgrade refused without a session, for another user's name, from a fo
   CHECK(upgrade_status(port, "/websocket/chatroom", with({{"Origin", "https://chat.example.com"}})) == 101);
 }
 
-TEST_CASE("guest mode admits an unregistered name, never a registered one", "[ws]") {
+TEST_CASE("guest mode admits an unregistered name, never a registered one, nor one another guest holds", "[ws]") {
   test_server off;
   CHECK(upgrade_status(off.port(), "/websocket/chatroom?username=visitor") == 401);
 
@@ -103,6 +103,13 @@ TEST_CASE("guest mode admits an unregistered name, never a registered one", "[ws
   const auto m = next_of(guest, "message");
   CHECK(m.at("username") == "visitor");
   CHECK(m.at("message") == "hello from a guest");
+
+  // A second guest cannot take a name another guest holds (any letter case), until that one is gone.
+  CHECK(upgrade_status(s.port(), "/websocket/chatroom?username=visitor") == 403);
+  CHECK(upgrade_status(s.port(), "/websocket/chatroom?v=1&username=Visitor") == 403);
+  CHECK(upgrade_status(s.port(), "/websocket/chatroom?username=someone-else") == 101);
+  guest.close();
+  CHECK(wait_for([&] { return upgrade_status(s.port(), "/websocket/chatroom?username=visitor") == 101; }));
 }
 
 TEST_CASE("one message reaches three clients, sender included, with the seed's field names", "[ws]") {
