@@ -80,7 +80,7 @@ TEST_CASE("a full throttle table evicts the key that failed least recently and k
   CHECK(t.record_failure("a", r, t0 + 6s) == 30);
 }
 
-TEST_CASE("auth throttles per (account, address) and per address; a correct password clears only its own key",
+TEST_CASE("auth throttles per (account, address) and per address, and a correct password clears only its own key",
           "[auth]") {
   chat::test::temp_dir d;
   REQUIRE(crypto::init());
