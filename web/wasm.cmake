@@ -42,6 +42,7 @@ add_executable(chatroom
   platform/browser_platform.cpp
   platform/browser_storage.cpp
   platform/dom_layer.cpp
+  ui/a11y_mirror.cpp
   ui/app.cpp
   ui/chat_view.cpp
   ui/login_view.cpp
@@ -64,8 +65,10 @@ target_link_options(chatroom PRIVATE
   -sFILESYSTEM=0
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js"
+  "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js"
 )
-set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js)
+set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS
+             ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js)
 
 set(CHATROOM_FONT_DIR /usr/share/fonts/truetype/dejavu CACHE PATH "DejaVu Sans (Debian package fonts-dejavu-core)")
 set(CHATROOM_FONT_REGULAR ${CHATROOM_FONT_DIR}/DejaVuSans.ttf)
@@ -73,9 +76,23 @@ set(CHATROOM_FONT_BOLD ${CHATROOM_FONT_DIR}/DejaVuSans-Bold.ttf)
 if(NOT EXISTS ${CHATROOM_FONT_REGULAR} OR NOT EXISTS ${CHATROOM_FONT_BOLD})
   message(FATAL_ERROR "DejaVu Sans is missing in ${CHATROOM_FONT_DIR} (Debian package fonts-dejavu-core): run scripts/setup")
 endif()
+# Emoji names, keywords and GitHub shortcodes for the picker (npm emojibase-data,
+# installed by scripts/setup's npm ci), fetched by the client on first use.
+set(CHATROOM_EMOJI_DATA ${PROJECT_SOURCE_DIR}/node_modules/emojibase-data/en CACHE PATH "npm emojibase-data's English data")
+if(NOT EXISTS ${CHATROOM_EMOJI_DATA}/compact.json)
+  message(FATAL_ERROR "emojibase-data is missing in ${CHATROOM_EMOJI_DATA}: run scripts/setup (npm ci)")
+endif()
 set(_assets)
-foreach(src ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CHATROOM_FONT_REGULAR} ${CHATROOM_FONT_BOLD})
-  get_filename_component(name ${src} NAME)
+foreach(pair
+    "${CMAKE_CURRENT_SOURCE_DIR}/shell/manifest.webmanifest|manifest.webmanifest"
+    "${CMAKE_CURRENT_SOURCE_DIR}/shell/emoji_picker.js|emoji_picker.js"
+    "${CHATROOM_EMOJI_DATA}/compact.json|emoji/compact.json"
+    "${CHATROOM_EMOJI_DATA}/shortcodes/github.json|emoji/shortcodes.json"
+    "${CHATROOM_FONT_REGULAR}|DejaVuSans.ttf"
+    "${CHATROOM_FONT_BOLD}|DejaVuSans-Bold.ttf")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 src)
+  list(GET pair 1 name)
   add_custom_command(OUTPUT ${CHATROOM_DIST}/${name}
                      COMMAND ${CMAKE_COMMAND} -E copy_if_different ${src} ${CHATROOM_DIST}/${name}
                      DEPENDS ${src} VERBATIM)
@@ -83,3 +100,26 @@ foreach(src ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CHATROOM_FONT_REGULAR
 endforeach()
 add_custom_target(chatroom_assets ALL DEPENDS ${_assets})
 add_dependencies(chatroom chatroom_assets)
+
+# The manifest's icons, drawn at build (web/make_icons.py, Python's standard library only).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(_icons ${CHATROOM_DIST}/icon-192.png ${CHATROOM_DIST}/icon-512.png ${CHATROOM_DIST}/icon-maskable-512.png)
+add_custom_command(OUTPUT ${_icons}
+                   COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/make_icons.py ${CHATROOM_DIST}
+                   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/make_icons.py VERBATIM)
+add_custom_target(chatroom_icons ALL DEPENDS ${_icons})
+add_dependencies(chatroom chatroom_icons)
+
+# index.html and sw.js name the build (the hash of chatroom.js and chatroom.wasm):
+# written after every link, and when either template changes.
+set(_stamp ${CMAKE_COMMAND} -DDIST=${CHATROOM_DIST} -DSHELL=${CMAKE_CURRENT_SOURCE_DIR}/shell
+           -P ${CMAKE_CURRENT_SOURCE_DIR}/stamp_build.cmake)
+add_custom_command(TARGET chatroom POST_BUILD COMMAND ${_stamp} VERBATIM)
+add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/stamp.done
+                   COMMAND ${_stamp}
+                   COMMAND ${CMAKE_COMMAND} -E touch ${CMAKE_CURRENT_BINARY_DIR}/stamp.done
+                   DEPENDS chatroom ${CMAKE_CURRENT_SOURCE_DIR}/shell/index.html ${CMAKE_CURRENT_SOURCE_DIR}/shell/sw.js
+                           ${CMAKE_CURRENT_SOURCE_DIR}/stamp_build.cmake
+                   VERBATIM)
+add_custom_target(chatroom_stamp ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/stamp.done)
+

@@ -51,6 +51,11 @@ std::string cache_control(std::string_view mime) {
   return "public, max-age=3600";
 }
 
+/** The service worker's own policy (a worker runs under its script's): it may
+ *  fetch the app's files from the origin and nothing else. */
+constexpr std::string_view worker_csp =
+    "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 std::string hex(std::uint64_t v) {
   std::ostringstream o;
   o << std::hex << v;
@@ -254,6 +259,8 @@ http_response static_files::serve(const http_request& r) const {
   if (may_gzip) res.set("Vary", "Accept-Encoding");
   if (mime.rfind("text/html", 0) == 0) {
     res.set("Content-Security-Policy", page_csp(page_code(*path, size, mtime_ns), r.host));
+  } else if (*rel == "sw.js") {
+    res.set("Content-Security-Policy", std::string(worker_csp));
   }
   if (is_not_modified(r, etag, st.st_mtim.tv_sec)) {
     res.status = 304;

@@ -41,6 +41,28 @@ mergeInto(LibraryManager.library, {
       el.style.height = prev;
       ChatroomDom.call(_chatroom_dom_on_height, [name], [h]);
     },
+    // The emoji picker and :shortcode: completion (shell/emoji_picker.js and its
+    // data) load on first use, keeping them out of the first load.
+    withEmoji: function(then) {
+      if (window.ChatroomEmoji) { then(window.ChatroomEmoji); return; }
+      if (ChatroomDom.emojiWaiting) { ChatroomDom.emojiWaiting.push(then); return; }
+      ChatroomDom.emojiWaiting = [then];
+      var s = document.createElement('script');
+      s.src = 'emoji_picker.js';
+      s.onload = function() {
+        var w = ChatroomDom.emojiWaiting;
+        ChatroomDom.emojiWaiting = null;
+        w.forEach(function(f) { f(window.ChatroomEmoji); });
+      };
+      s.onerror = function() { ChatroomDom.emojiWaiting = null; };
+      document.head.appendChild(s);
+    },
+    emojiInput: function(el) {
+      if (window.ChatroomEmoji) { window.ChatroomEmoji.complete(el); return; }
+      if (/(^|[\s(]):[A-Za-z0-9_+-]{2,}:?$/.test(el.value.slice(0, el.selectionStart))) {
+        ChatroomDom.withEmoji(function(E) { E.complete(el); });
+      }
+    },
     create: function(name, kind) {
       var el;
       if (kind === 'textarea') {
@@ -66,8 +88,11 @@ mergeInto(LibraryManager.library, {
         el.addEventListener('input', function() {
           ChatroomDom.call(_chatroom_dom_on_input, [name, el.value]);
           ChatroomDom.measure(name);
+          if (kind === 'textarea') ChatroomDom.emojiInput(el);
         });
         el.addEventListener('keydown', function(e) {
+          // Keys the open :shortcode: suggestions take (arrows, Enter, Tab, Escape).
+          if (window.ChatroomEmoji && window.ChatroomEmoji.key(el, e)) { e.stopPropagation(); return; }
           var spec = ChatroomDom.specs[name] || {};
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && spec.enter) {
             e.preventDefault();
@@ -80,7 +105,10 @@ mergeInto(LibraryManager.library, {
         });
       }
       el.addEventListener('focus', function() { ChatroomDom.call(_chatroom_dom_on_focus, [name], [1]); });
-      el.addEventListener('blur', function() { ChatroomDom.call(_chatroom_dom_on_focus, [name], [0]); });
+      el.addEventListener('blur', function() {
+        if (window.ChatroomEmoji) window.ChatroomEmoji.close();
+        ChatroomDom.call(_chatroom_dom_on_focus, [name], [0]);
+      });
       return el;
     },
     apply: function(el, s, old) {
@@ -168,6 +196,12 @@ mergeInto(LibraryManager.library, {
   chatroom_dom_focus: function(name) {
     var el = ChatroomDom.els[UTF8ToString(name)];
     if (el) el.focus();
+  },
+
+  chatroom_emoji_open__deps: ['$ChatroomDom'],
+  chatroom_emoji_open: function(x, y, w, h) {
+    var ta = ChatroomDom.els['composer.text'];
+    if (ta) ChatroomDom.withEmoji(function(E) { E.toggle({x: x, y: y, w: w, h: h}, ta); });
   },
 
   chatroom_dom_blur: function() {
@@ -279,6 +313,13 @@ mergeInto(LibraryManager.library, {
   chatroom_boot_done: function() {
     var b = document.getElementById('boot');
     if (b) b.remove();
+    // The service worker (sw.js) makes the next visit start from the cache. It is
+    // registered after the first draw, so its fetches never delay this one, and
+    // asked to look for a new build now (register() alone does not, and
+    // Chromium's own check after a navigation comes later).
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.register('sw.js').then(function(r) { return r.update(); }).catch(function() {});
+    }
   },
 
   // Browser events the C++ side listens to, plus the test hook.

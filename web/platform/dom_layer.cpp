@@ -15,6 +15,7 @@ void chatroom_dom_sync(const char* json);
 void chatroom_dom_set_value(const char* name, const char* value);
 void chatroom_dom_focus(const char* name);
 void chatroom_dom_blur();
+void chatroom_emoji_open(float x, float y, float w, float h);
 
 EMSCRIPTEN_KEEPALIVE void chatroom_dom_on_input(const char* name, const char* value) {
   chat::web::page_dom().on_input(name, value);
@@ -116,6 +117,8 @@ void dom_layer::set_value(const std::string& name, std::string_view text) {
 void dom_layer::focus(const std::string& name) { chatroom_dom_focus(name.c_str()); }
 
 void dom_layer::blur_all() { chatroom_dom_blur(); }
+
+void dom_layer::open_emoji_picker(const screen_rect& a) { chatroom_emoji_open(a.x, a.y, a.w, a.h); }
 
 bool dom_layer::take_submit(const std::string& name) {
   const auto it = submits_.find(name);

@@ -57,6 +57,8 @@ class dom_layer {
   void set_value(const std::string& name, std::string_view text);
   void focus(const std::string& name);
   void blur_all();
+  /** Opens (or closes) the emoji picker above `anchor`, inserting into the composer. */
+  void open_emoji_picker(const screen_rect& anchor);
   /** True once after Enter was pressed in this field. */
   bool take_submit(const std::string& name);
   /** True once after a proxy button was activated from the keyboard. */

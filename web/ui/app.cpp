@@ -77,6 +77,7 @@ double app::draw(std::int64_t now, float scroll_px) {
   }
   ImGui::End();
   dom_.end_draw();
+  mirror_.update(client_, a11y_mirror::view{chat_.list().visible_keys(), chat_.online_open()}, now);
   apply(in);
   return f.redraw_in_ms;
 }

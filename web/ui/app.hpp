@@ -3,6 +3,7 @@
 #pragma once
 
 #include "client/client_driver.hpp"
+#include "ui/a11y_mirror.hpp"
 #include "ui/chat_view.hpp"
 #include "ui/login_view.hpp"
 #include "ui/widgets.hpp"
@@ -51,6 +52,7 @@ class app {
   avatar_cache avatars_;
   login_view login_;
   chat_view chat_;
+  a11y_mirror mirror_;
   std::int64_t last_now_ = 0;
   std::uint64_t draws_ = 0;
   std::uint64_t input_done_ = 0;

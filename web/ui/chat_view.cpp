@@ -151,7 +151,7 @@ void chat_view::footer(draw_context& f, const screen_rect& screen, const footer_
   const float col = wide ? 880.0f : screen.w;
   const float cx = screen.x + (wide ? std::floor((list_w - col) * 0.5f) : 0.0f);
   const float side = wide ? size::list_pad : pad;  // wide: the same edges as the messages
-  const screen_rect box{cx + side, top + pad + g.warn_h, col - 2 * side - pad - size::send_w, g.box_h};
+  const screen_rect box{cx + side, top + pad + g.warn_h, col - 2 * side - 2 * pad - size::emoji_w - size::send_w, g.box_h};
 
   if (!cs.warning.empty()) {
     const ImU32 c = cs.can_send ? color::warn : color::error;
@@ -184,6 +184,13 @@ void chat_view::footer(draw_context& f, const screen_rect& screen, const footer_
   const press_result sp = button(f, "composer.send", send, "Send message", cs.can_send, button_look::grey, 6, /*keep_focus=*/true);
   icon_send(dl, center(send), 22, cs.can_send ? color::icon : color::icon_disabled);
   if (sp.hovered) ImGui::SetTooltip("Send (Enter)");
+
+  // The emoji picker (a DOM dialog, js/platform.js) opens above its button.
+  const screen_rect emoji{send.x - pad - size::emoji_w, send.y, size::emoji_w, size::composer_min};
+  const press_result ep = button(f, "composer.emoji", emoji, "Insert emoji", true, button_look::grey, 6, /*keep_focus=*/true);
+  icon_smile(dl, center(emoji), 22, ep.hovered ? color::icon : color::icon_disabled);
+  if (ep.hovered) ImGui::SetTooltip("Emoji (or type :name)");
+  if (ep.clicked) f.dom.open_emoji_picker(emoji);
 
   const bool submit = f.dom.take_submit(composer);
   if ((sp.clicked || submit) && cs.can_send) {

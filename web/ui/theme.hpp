@@ -62,6 +62,7 @@ inline constexpr float card_pad_y = 9.0f;
 inline constexpr float card_rounding = 10.0f;
 inline constexpr float composer_min = 44.0f;
 inline constexpr float send_w = 56.0f;
+inline constexpr float emoji_w = 44.0f;
 }  // namespace size
 
 /** The app's fonts; sizes are in CSS pixels. */

@@ -87,6 +87,15 @@ void icon_send(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
   dl->AddLine(p(-0.10f, 0.10f), p(0.46f, -0.44f), col, std::max(1.2f, s * 0.06f));
 }
 
+void icon_smile(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
+  const float t = std::max(1.4f, s * 0.07f);
+  dl->AddCircle(c, s * 0.46f, col, 24, t);
+  dl->AddCircleFilled(ImVec2(c.x - s * 0.16f, c.y - s * 0.12f), s * 0.06f, col, 8);
+  dl->AddCircleFilled(ImVec2(c.x + s * 0.16f, c.y - s * 0.12f), s * 0.06f, col, 8);
+  dl->PathArcTo(ImVec2(c.x, c.y + s * 0.02f), s * 0.24f, pi * 0.15f, pi * 0.85f, 10);
+  dl->PathStroke(col, 0, t);
+}
+
 void icon_logout(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
   const auto p = [&](float x, float y) { return ImVec2(c.x + x * s, c.y + y * s); };
   const float t = std::max(1.6f, s * 0.09f);

@@ -84,6 +84,8 @@ void focus_ring(ImDrawList* dl, const screen_rect& r, float rounding);
 
 // Icons, drawn in a square of side `s` centred on `c`.
 void icon_send(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+/** A smiling face (the composer's emoji button). */
+void icon_smile(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
 void icon_logout(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
 void icon_people(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
 void icon_clock(ImDrawList* dl, ImVec2 c, float s, ImU32 col);

@@ -55,6 +55,26 @@ TEST_CASE("static files have MIME types, validators and Cache-Control", "[static
   CHECK(http(s.port(), "GET", "/missing.js").status == 404);
 }
 
+TEST_CASE("the web app manifest, its icons and the service worker are served for what they are", "[static][http]") {
+  test_server s;
+  write_file(s.web_root() / "manifest.webmanifest", R"({"name":"Chat Room","icons":[]})");
+  write_file(s.web_root() / "icon-192.png", std::string("\x89PNG\r\n\x1a\n", 8));
+  write_file(s.web_root() / "sw.js", "self.addEventListener('fetch', () => {});\n");
+  const auto manifest = http(s.port(), "GET", "/manifest.webmanifest");
+  REQUIRE(manifest.status == 200);
+  CHECK(manifest.header("content-type") == "application/manifest+json");
+  CHECK(http(s.port(), "GET", "/icon-192.png").header("content-type") == "image/png");
+  // The worker may fetch the app's files (connect-src 'self'), nothing else, and is revalidated on every update check.
+  const auto sw = http(s.port(), "GET", "/sw.js");
+  REQUIRE(sw.status == 200);
+  CHECK(sw.header("content-type") == "text/javascript; charset=utf-8");
+  CHECK(sw.header("cache-control") == "no-cache");
+  CHECK(sw.header("content-security-policy").find("connect-src 'self'") != std::string::npos);
+  CHECK(sw.header("content-security-policy").find("default-src 'none'") == 0);
+  // Other scripts keep the API's policy: they are not workers.
+  CHECK(http(s.port(), "GET", "/app.js").header("content-security-policy").find("connect-src") == std::string::npos);
+}
+
 TEST_CASE("conditional GETs answer 304 Not Modified", "[static][http]") {
   test_server s;
   const auto first = http(s.port(), "GET", "/app.js");
