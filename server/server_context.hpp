@@ -8,6 +8,7 @@ namespace chat::server {
 struct config;
 class http_api;
 class room;
+class trusted_proxies;
 struct server_stats;
 
 /** References to the server's parts, shared by all sessions; outlives them. */
@@ -17,6 +18,7 @@ struct server_context {
   room& chat_room;
   server_stats& stats;
   const std::atomic<bool>& shutting_down;
+  const trusted_proxies& proxies;  ///< who may name the client (X-Forwarded-For/-Proto)
 };
 
 }  // namespace chat::server
