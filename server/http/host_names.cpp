@@ -1,6 +1,8 @@
 // Host header names and --public-url (see host_names.hpp).
 #include "http/host_names.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 namespace chat::server {
@@ -19,6 +21,12 @@ bool all_digits(std::string_view s) {
 bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
          c == '_';
+}
+
+/** An IPv4 or IPv6 address literal (no name for DNS to rebind). */
+bool ip_literal(const std::string& name) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
 }
 
 }  // namespace
@@ -75,7 +83,7 @@ host_names::host_names(std::string_view listen_host, const std::vector<std::stri
 bool host_names::allows(std::string_view host_header) const {
   if (host_header.empty()) return true;
   const auto name = host_name(host_header);
-  return name && std::find(names_.begin(), names_.end(), *name) != names_.end();
+  return name && (ip_literal(*name) || std::find(names_.begin(), names_.end(), *name) != names_.end());
 }
 
 }  // namespace chat::server

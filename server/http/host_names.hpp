@@ -2,7 +2,9 @@
 // attacker.example whose name is made to resolve to 127.0.0.1 sends
 // `Host: attacker.example`, which no configured name matches (421). The
 // names: the listen address, localhost, 127.0.0.1, ::1, --allow-host and the
-// host of --public-url, each with any port. No sockets, no Beast.
+// host of --public-url, each with any port; and any IP address literal
+// (10.0.0.5, [2001:db8::1]): with no name there is nothing to rebind, and a
+// server on a LAN stays reachable by its address. No sockets, no Beast.
 #pragma once
 
 #include <optional>
@@ -32,7 +34,7 @@ class host_names {
    *  the host of --public-url (or empty). */
   host_names(std::string_view listen_host, const std::vector<std::string>& allowed, std::string_view public_host);
 
-  /** True if the Host header names an accepted host (any port), or is absent:
+  /** True if the Host header names an accepted host or an IP address (any port), or is absent:
    *  every browser sends one, so a request without it is no rebinding. */
   bool allows(std::string_view host_header) const;
 

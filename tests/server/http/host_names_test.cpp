@@ -33,11 +33,13 @@ TEST_CASE("Host header names and --public-url are parsed strictly", "[http][host
   CHECK_FALSE(parse_public_url("ftp://chat.example.com"));
 
   const host_names h("0.0.0.0", {"chat.internal"}, "pub.example");
-  for (const char* ok : {"localhost:1", "127.0.0.1", "[::1]:8080", "0.0.0.0:80", "CHAT.internal:9", "pub.example", ""}) {
+  for (const char* ok : {"localhost:1", "127.0.0.1", "[::1]:8080", "0.0.0.0:80", "CHAT.internal:9", "pub.example", "",
+                         "127.0.0.2", "10.1.2.3:8080", "[::2]", "[2001:db8::1]:443"}) {  // an address names nothing to rebind
     INFO(ok);
     CHECK(h.allows(ok));
   }
-  for (const char* no : {"attacker.example", "127.0.0.2", "localhost.", "chat.internal.evil", "[::2]"}) {
+  for (const char* no : {"attacker.example", "localhost.", "chat.internal.evil", "10.1.2.3.nip.io", "127.0.0.1.evil",
+                         "1.2.3", "300.1.2.3"}) {
     INFO(no);
     CHECK_FALSE(h.allows(no));
   }
