@@ -1,17 +1,26 @@
 // W5, the browser client: bytes of the built .wasm and .js (raw and gzip), of the
-// other files in its dist folder (page, fonts), and,
-// when --url is given (our server serving the client), the time from navigation
-// to the first animation frame drawn after the client reports the chat page
-// with a live WebSocket (window.chatroom.state()), in headless
-// Chromium. Prints one JSON line; exits 1 only if the browser part was asked
-// for and failed.
+// other files in its dist folder (the page), and, when --url is given (our
+// server serving the client), in headless Chromium:
+// - the time from navigation to the first animation frame drawn after the
+//   client reports the chat page with a live WebSocket (window.chatroom.state()),
+//   and every byte the page fetched up to that frame (first_load_bytes: bodies
+//   as transferred, gzip where the server sent it; first_load_transfer with
+//   headers), from the page's Resource Timing;
+// - with --fling N, the frame times of a 10 s fling through N messages at
+//   1280×800, devicePixelRatio 1 and 2: N messages are posted (the server must
+//   run with --rate-limit 0), the page loads them all, then the mouse wheel
+//   takes the list from the top to the bottom in 10 s; the client's draw times
+//   come from its test hook (window.chatroom.drawTimes()), the intervals
+//   between animation frames from the page.
+// Prints one JSON line; exits 1 only if the browser part was asked for and failed.
 // Each of --runs navigations uses a fresh browser context (no cache, its own
 // login); the median is reported with every run's time.
 //   node bench/browser.mjs --dist build/wasm/web/dist [--url http://127.0.0.1:PORT/]
-//        [--runs 3] [--user user1 --password user1] [--timeout-ms 20000]
+//        [--runs 3] [--user user1 --password user1] [--timeout-ms 20000] [--fling 5000]
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { flingRun } from './fling.mjs';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -24,6 +33,7 @@ const user = arg('--user', 'user1');
 const password = arg('--password', user);
 const timeoutMs = Number(arg('--timeout-ms', '20000'));
 const runs = Math.max(1, Number(arg('--runs', '3')));
+const fling = Number(arg('--fling', '0'));
 
 /** Sizes of the top-level .wasm and .js files of the client's dist folder. */
 function sizes() {
@@ -60,12 +70,16 @@ async function firstChatFrame(browser) {
     const handle = await page.waitForFunction(() => {
       const api = window.chatroom;
       const s = api && typeof api.state === 'function' ? api.state() : null;
-      if (window.__benchChatSeen) return performance.now();
+      if (window.__benchChatSeen) {
+        // What the page fetched up to this frame: the document and every resource.
+        const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+        return { ms: performance.now(), files: entries.map((e) => ({ name: new URL(e.name).pathname, body: e.encodedBodySize, transfer: e.transferSize })) };
+      }
       if (s && s.page === 'chat' && s.connection && s.connection.state === 'live') window.__benchChatSeen = true;
       return false;
     }, null, { polling: 'raf', timeout: timeoutMs });
-    const ms = await handle.jsonValue();
-    return { ms: Math.round(ms * 10) / 10, errors };
+    const { ms, files } = await handle.jsonValue();
+    return { ms: Math.round(ms * 10) / 10, files, errors };
   } finally {
     await context.close();
   }
@@ -82,14 +96,20 @@ async function firstChatFrames() {
   try {
     const times = [];
     const errors = [];
+    let files = [];
     for (let i = 0; i < runs; i++) {
       const r = await firstChatFrame(browser);
       times.push(r.ms);
       errors.push(...r.errors);
+      files = r.files;
     }
     const sorted = [...times].sort((a, b) => a - b);
-    return { first_frame_ms: sorted[Math.floor((sorted.length - 1) / 2)], first_frame_runs_ms: times,
-      page_errors: errors.slice(0, 3) };
+    const out = { first_frame_ms: sorted[Math.floor((sorted.length - 1) / 2)], first_frame_runs_ms: times,
+      first_load_bytes: files.reduce((n, f) => n + f.body, 0), first_load_transfer: files.reduce((n, f) => n + f.transfer, 0),
+      first_load_files: files.map((f) => `${f.name} ${f.body}`) };
+    if (fling > 0) out.fling = await flingRun(browser, { url, user, password, timeoutMs, count: fling, errors });
+    out.page_errors = errors.slice(0, 3);
+    return out;
   } finally {
     await browser.close();
   }

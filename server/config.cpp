@@ -4,6 +4,7 @@
 #include "config.hpp"
 
 #include "http/address_list.hpp"
+#include "http/host_names.hpp"
 
 #include <chat/limits.hpp>
 
@@ -104,6 +105,25 @@ const std::vector<value_flag>& value_flags() {
          c.metrics_allow.emplace_back(v);
          return true;
        }},
+      {"trusted-proxy", "an address range such as 10.0.0.0/8, 192.0.2.7 or ::1/128",
+       [](std::string_view v, config& c) {
+         if (!parse_ip_range(v)) return false;
+         c.trusted_proxies.emplace_back(v);
+         return true;
+       }},
+      {"public-url", "a URL such as https://chat.example.com",
+       [](std::string_view v, config& c) {
+         if (!parse_public_url(v)) return false;
+         c.public_url = std::string(v);
+         return true;
+       }},
+      {"allow-host", "a host name such as chat.example.com",
+       [](std::string_view v, config& c) {
+         const auto name = host_name(v);
+         if (!name) return false;
+         c.allow_hosts.push_back(*name);
+         return true;
+       }},
       {"tls-cert", "a PEM file", non_empty(&config::tls_cert)},
       {"tls-key", "a PEM file", non_empty(&config::tls_key)},
       {"rate-limit", "messages per second (0 = off)", real_at_least(&config::rate_per_second, 0)},
@@ -147,6 +167,7 @@ po::options_description flag_descriptions() {
   d.add_options()("version", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("guest-mode", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("force", po::value<std::vector<std::string>>()->zero_tokens());
+  d.add_options()("demo-users", po::value<std::vector<std::string>>()->zero_tokens());
   d.add_options()("command", po::value<std::vector<std::string>>());
   for (const auto& f : value_flags()) d.add_options()(f.name, po::value<std::vector<std::string>>());
   return d;
@@ -205,6 +226,7 @@ std::vector<std::string> values(const po::variables_map& vm, const char* name) {
 std::string store_values(const po::variables_map& vm, config& c) {
   if (vm.count("guest-mode") > 0) c.guest_mode = true;
   if (vm.count("force") > 0) c.force = true;
+  if (vm.count("demo-users") > 0) c.demo_users = true;
   if (vm.count("web-root") > 0) c.web_root_given = true;
   if (vm.count("metrics-allow") > 0) c.metrics_allow.clear();  // the flags replace the default
   for (const auto& f : value_flags()) {
@@ -218,6 +240,13 @@ std::string store_values(const po::variables_map& vm, config& c) {
 }  // namespace
 
 std::string default_web_root() { return CHATROOM_DEFAULT_WEB_ROOT; }
+
+bool config::listens_on_loopback() const {
+  if (host == "localhost") return true;
+  std::string_view h = host;
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  return address_list({"127.0.0.0/8", "::1/128"}).allows(h);
+}
 
 config default_config() {
   config c;
@@ -314,8 +343,11 @@ std::string help_text() {
   h += "Flags (--flag VALUE or --flag=VALUE):\n";
   h += "  --host ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n";
   h += "  --port N              TCP port (default 8080; 0 picks a free port, printed on stdout)\n";
-  h += "  --db FILE             SQLite database, created and seeded with the sample employees\n";
-  h += "                        on first start (default ./chatroom.db)\n";
+  h += "  --db FILE             SQLite database, created on first start (default ./chatroom.db); a new\n";
+  h += "                        one gets the sample employees only when --host is loopback or with\n";
+  h += "                        --demo-users (else add the first admin: user add NAME, user grant-admin NAME)\n";
+  h += "  --demo-users          seed the sample employees (password = username) into a new database\n";
+  h += "                        even when listening beyond loopback\n";
   h += "  --web-root DIR        static files of the web client (default " + d.web_root + ")\n";
   h += "  --threads N           I/O threads (default: one per core)\n";
   h += "  --guest-mode          allow WebSocket connections without a session: ?username=NAME\n";
@@ -325,12 +357,20 @@ std::string help_text() {
   h += "  --metrics-allow CIDR  who may read GET /metrics (Prometheus): an address range such as\n";
   h += "                        10.0.0.0/8 or ::1/128, or any; repeatable (default: loopback only,\n";
   h += "                        127.0.0.0/8 and ::1; others get 403)\n";
+  h += "  --public-url URL      the address users open (https://chat.example.com): its host is accepted\n";
+  h += "                        in Host, its origin in Origin\n";
+  h += "  --allow-host NAME     also answer requests for this host name (repeatable); by default only\n";
+  h += "                        the --host address, localhost, 127.0.0.1 and [::1] (any port); others\n";
+  h += "                        get 421 (DNS rebinding), except /healthz and /metrics\n";
+  h += "  --trusted-proxy CIDR  a reverse proxy whose X-Forwarded-For (the client address) and\n";
+  h += "                        X-Forwarded-Proto: https (Secure cookies, HSTS) are believed;\n";
+  h += "                        repeatable (default none: the headers are ignored)\n";
   h += "  --tls-cert FILE       PEM certificate chain: serve https and wss on the same port\n";
   h += "  --tls-key FILE        PEM private key for --tls-cert\n";
   h += "  --rate-limit R        messages per second per user (default " + std::to_string(int(d.rate_per_second)) + "; 0 turns the limit off)\n";
   h += "  --rate-burst B        messages a user may send at once (default " + std::to_string(int(d.rate_burst)) + ")\n";
   h += "  --rate-strikes S      refused messages before the socket closes with 4029 (default " + std::to_string(d.rate_strikes) + ")\n";
-  h += "  --history-rate R      history reads (requests, a join's history or resume) per second per\n";
+  h += "  --history-rate R      history reads (requests, since= resumes on connect) per second per\n";
   h += "                        socket, twice that per user; beyond it they wait (default " + std::to_string(int(d.history_per_second)) + "; 0: off)\n";
   h += "  --history-burst B     history reads a socket may make at once, twice that per user (default " + std::to_string(int(d.history_burst)) + ")\n";
   h += "  --max-queue-bytes N   outgoing bytes queued per socket before it closes with 1013 (default " + std::to_string(d.max_queue_bytes) + ")\n";

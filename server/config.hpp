@@ -46,6 +46,14 @@ struct config {
   std::vector<std::string> allow_origins;
   /** Who may read GET /metrics: address ranges (CIDR, see http/address_list.hpp). */
   std::vector<std::string> metrics_allow = default_metrics_allow();
+  /** Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (CIDR; see http/client_address.hpp). */
+  std::vector<std::string> trusted_proxies;
+  /** --public-url: the address users open; its host is accepted in Host, its origin in Origin. */
+  std::string public_url;
+  /** --allow-host: more host names accepted in Host (lower-case, without port). */
+  std::vector<std::string> allow_hosts;
+  /** --demo-users: seed the sample users into a new database even when listening beyond loopback. */
+  bool demo_users = false;
   std::string tls_cert;
   std::string tls_key;
 
@@ -65,6 +73,10 @@ struct config {
   bool log_json = false;         ///< --log-format json: one JSON object per log line
   /** Longest opening handshake of a WebSocket (see ws/handshake.hpp); no flag, tests shorten it. */
   int ws_handshake_timeout_s = limits::ws_handshake_timeout_s;
+  /** The login throttle's first lock (doubling up to limits::login_lock_max_s)
+   *  and its table size; no flags, tests shorten them. */
+  int login_lock_first_ms = limits::login_lock_first_s * 1000;
+  std::size_t login_throttle_keys = limits::max_throttle_keys;
   /** How often the open sockets' sessions are checked again (see
    *  auth/session_check.hpp); no flag, tests shorten it. */
   int session_check_interval_ms = limits::session_check_interval_s * 1000;
@@ -80,6 +92,8 @@ struct config {
   bool force = false;            ///< backup may replace an existing DEST
 
   bool tls() const { return !tls_cert.empty(); }
+  /** True if --host is a loopback address (127.0.0.0/8, ::1) or localhost. */
+  bool listens_on_loopback() const;
 };
 
 /** The parsed command line, or the one-line reason it is unusable. */

@@ -4,6 +4,7 @@
 #include "auth/auth.hpp"
 #include "auth/crypto.hpp"
 #include "auth/session_check.hpp"
+#include "http/client_address.hpp"
 #include "http/http_api.hpp"
 #include "ws/io_shard.hpp"
 #include "log.hpp"
@@ -45,10 +46,11 @@ using tcp = net::ip::tcp;
 constexpr std::size_t max_pending_store_jobs = 4096;
 
 struct chat_server::impl {
-  explicit impl(config c) : cfg(std::move(c)), files(cfg.web_root) {}
+  explicit impl(config c) : cfg(std::move(c)), files(cfg.web_root), proxies(cfg.trusted_proxies) {}
 
   config cfg;
   static_files files;
+  trusted_proxies proxies;
   server_stats stats;  // before the store, which records into it
   std::unique_ptr<store> db;
   std::unique_ptr<auth> users;
@@ -134,16 +136,24 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       sqlite_options so;
       so.sync = m.cfg.fsync_full ? sync_mode::full : sync_mode::normal;
       m.db = open_sqlite_store(m.cfg.db_path, so);
-      if (m.db->created()) {
+      if (m.db->created() && (m.cfg.demo_users || m.cfg.listens_on_loopback())) {
         seed_sample_data(*m.db);
         log::info("database", "created " + m.cfg.db_path + " with the sample employees");
+      } else if (m.db->created()) {
+        // Sample logins (password = username) must never face a network.
+        log::warn("database", "created " + m.cfg.db_path + " with no users (--host " + m.cfg.host +
+                                  " is not loopback; --demo-users seeds the samples). Add the first admin: "
+                                  "chatroom-server --db " + m.cfg.db_path + " user add NAME, then user grant-admin NAME");
       }
     } catch (const std::exception& e) {
       throw startup_error("--db " + m.cfg.db_path + ": " + e.what());
     }
   }
   m.db = make_metered_store(std::move(m.db), m.stats);
-  m.users = std::make_unique<auth>(*m.db, *m.db);
+  login_policy policy;
+  policy.account_address.first_lock = policy.address.first_lock = std::chrono::milliseconds(m.cfg.login_lock_first_ms);
+  policy.max_keys = m.cfg.login_throttle_keys;
+  m.users = std::make_unique<auth>(*m.db, *m.db, policy);
   m.reader = std::make_unique<store_worker>(max_pending_store_jobs);
   room_options ro;
   ro.rate_per_second = m.cfg.rate_per_second;
@@ -201,7 +211,7 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       log::error("session_check", "error=" + log::clean(e.what()));  // the sockets stay; checked again next time
     }
   });
-  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, *m.partial});
+  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, m.proxies, *m.partial});
 }
 
 chat_server::~chat_server() { stop(); }
@@ -228,10 +238,12 @@ void chat_server::start() {
   m.started = true;
   std::string metrics_allow;
   for (const auto& range : m.cfg.metrics_allow) metrics_allow += (metrics_allow.empty() ? "" : ",") + range;
+  std::string trusted;
+  for (const auto& range : m.cfg.trusted_proxies) trusted += (trusted.empty() ? " trusted_proxies=" : ",") + range;
   log::info("start", "url=" + url() + " " + log::field("db", m.cfg.db_path) + " " +
                          log::field("web_root", m.cfg.web_root) + " threads=" + std::to_string(m.shards.size()) +
                          " fsync=" + (m.cfg.fsync_full ? "full" : "normal") + (m.cfg.guest_mode ? " guest_mode" : "") +
-                         " metrics_allow=" + metrics_allow);
+                         " metrics_allow=" + metrics_allow + trusted);
 }
 
 std::uint16_t chat_server::port() const { return impl_->port; }

@@ -8,6 +8,7 @@ namespace chat::server {
 struct config;
 class http_api;
 class room;
+class trusted_proxies;
 struct server_stats;
 namespace ws {
 class partial_budget;
@@ -20,7 +21,8 @@ struct server_context {
   room& chat_room;
   server_stats& stats;
   const std::atomic<bool>& shutting_down;
-  ws::partial_budget& partial;  ///< bytes held for clients' unfinished frames
+  const trusted_proxies& proxies;  ///< who may name the client (X-Forwarded-For/-Proto)
+  ws::partial_budget& partial;     ///< bytes held for clients' unfinished frames
 };
 
 }  // namespace chat::server

@@ -1,13 +1,15 @@
-// The browser app: set-up (WebGL2, ImGui, fonts, the client and its
-// transport), then the draw loop. The UI is drawn only when something
+// The browser app: set-up (WebGL2, ImGui, the client and its transport), then
+// the draw loop. Text is drawn by the browser through the text path
+// (web/text/); no font file is fetched. The UI is drawn only when something
 // changed, so an idle chat costs no CPU.
 #include "client/chat_client.hpp"
 #include "client/client_driver.hpp"
-#include "platform/assets.hpp"
 #include "platform/browser_platform.hpp"
 #include "platform/browser_storage.hpp"
 #include "platform/dom_layer.hpp"
+#include "platform/draw_times.hpp"
 #include "platform/input_seq.hpp"
+#include "text/text_engine.hpp"
 #include "transport/transport_browser.hpp"
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
@@ -20,9 +22,11 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
-extern "C" void chatroom_boot_done();
+extern "C" {
+void chatroom_boot_done();
+void chatroom_text_install();
+}
 
 namespace {
 
@@ -37,9 +41,6 @@ struct program_state {
   client_driver driver{client, transport};
   ui::app app{client, driver, dom, platform};
 
-  std::vector<unsigned char> regular, bold;
-  int fonts_pending = 2;
-  float font_scale = 0;
   bool dirty = true;
   int settle_draws = 0;   // draws still made after a change, so hover and layout settle
   double redraw_at = 0;
@@ -55,30 +56,10 @@ struct program_state {
 
 program_state* program = nullptr;
 
-void build_fonts(program_state& p) {
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  p.font_scale = ui::font_scale_for(p.platform.dpr());
-  if (!p.regular.empty() && !p.bold.empty()) {
-    p.app.set_fonts(ui::build_fonts(p.regular, p.bold, p.font_scale));
-  } else {  // the font files failed to load: ImGui's own font keeps the app usable
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
-    ImFont* f = io.Fonts->AddFontDefault();
-    io.FontGlobalScale = 1.0f;
-    p.app.set_fonts(ui::font_set{f, f, f, f, f, f});
-  }
-  ImGui_ImplOpenGL3_CreateFontsTexture();
-  ImGui::GetIO().Fonts->ClearTexData();
-}
-
 void draw() {
   program_state& p = *program;
-  if (p.fonts_pending > 0) return;
   const double now = emscripten_date_now();
-  if (p.platform.poll_viewport()) {
-    p.dirty = true;
-    if (ui::font_scale_for(p.platform.dpr()) != p.font_scale) build_fonts(p);
-  }
+  if (p.platform.poll_viewport()) p.dirty = true;  // a new devicePixelRatio keys new text textures
   if (p.dom.take_activity() || p.app.take_loaded() || p.platform.busy()) p.dirty = true;
   if (input_seq() > p.input_done) p.dirty = true;  // input not yet handled and shown
   if (p.dirty) p.settle_draws = 3;
@@ -86,6 +67,8 @@ void draw() {
   p.dirty = false;
   if (p.settle_draws > 0) --p.settle_draws;
 
+  const double started = emscripten_get_now();
+  text::engine().begin_draw(started);
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(p.platform.width(), p.platform.height());
   io.DisplayFramebufferScale = ImVec2(p.platform.dpr(), p.platform.dpr());
@@ -105,21 +88,15 @@ void draw() {
   glClearColor(0.965f, 0.965f, 0.969f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  text::engine().end_draw();  // textures evicted during this draw are no longer in a draw list
+  if (text::engine().deferred()) p.dirty = true;  // texts left over by the rasterising budget
+  note_draw_time(emscripten_get_now() - started);
 
   ++p.draws;
   p.input_done = p.consumed;
   const std::uint64_t queued = p.platform.first_queued_input();  // one transition per draw: some may wait
   p.consumed = std::max(p.consumed, std::min(seen, queued == UINT64_MAX ? seen : queued - 1));
   p.app.drawn(p.draws, p.input_done);
-}
-
-void font_loaded(std::vector<unsigned char>& into, std::vector<unsigned char> bytes) {
-  program_state& p = *program;
-  into = std::move(bytes);
-  if (--p.fonts_pending > 0) return;
-  build_fonts(p);
-  chatroom_boot_done();
-  p.dirty = true;
 }
 
 }  // namespace
@@ -144,6 +121,9 @@ int main() {
                          {ImGuiKey_X, 88},        {ImGuiKey_Y, 89},         {ImGuiKey_Z, 90}};
   for (const auto& k : keys) io.KeyMap[k[0]] = k[1];
   ui::apply_style();
+  // ImGui wants a font atlas; the app draws every string through the text path,
+  // so its built-in one (compiled in, no file) is built once and never shown.
+  io.Fonts->AddFontDefault();
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   p.client.set_store(&p.storage);  // the outbox and an unconfirmed logout outlive the page
@@ -161,8 +141,8 @@ int main() {
     c.start(now);  // the tutorial's "connect on page load"
   });
 
-  fetch_bytes("DejaVuSans.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.regular, std::move(b)); });
-  fetch_bytes("DejaVuSans-Bold.ttf", [&p](std::vector<unsigned char> b) { font_loaded(p.bold, std::move(b)); });
+  chatroom_text_install();
+  chatroom_boot_done();
 
   emscripten_set_main_loop(draw, 0, false);
   return 0;

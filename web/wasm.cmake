@@ -33,7 +33,7 @@ target_compile_definitions(imgui PUBLIC
 chatroom_target_defaults(imgui)
 target_compile_options(imgui PRIVATE -Os -w)  # third-party code: its warnings are not ours to fix
 
-# The app: index.html, chatroom.js, chatroom.wasm and the fonts in web/dist/,
+# The app: index.html, chatroom.js, chatroom.wasm, the manifest, icons and emoji data in web/dist/ (no fonts),
 # the server's web root.
 set(CHATROOM_DIST ${CMAKE_CURRENT_BINARY_DIR}/dist)
 add_executable(chatroom
@@ -42,6 +42,7 @@ add_executable(chatroom
   platform/browser_platform.cpp
   platform/browser_storage.cpp
   platform/dom_layer.cpp
+  platform/draw_times.cpp
   ui/a11y_mirror.cpp
   ui/app.cpp
   ui/chat_view.cpp
@@ -49,6 +50,7 @@ add_executable(chatroom
   ui/message_list.cpp
   ui/theme.cpp
   ui/widgets.cpp
+  text/text_engine.cpp
 )
 target_include_directories(chatroom PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(chatroom PRIVATE chat_core imgui nlohmann_json::nlohmann_json)
@@ -66,16 +68,13 @@ target_link_options(chatroom PRIVATE
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js"
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js"
+  "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js"
 )
 set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS
-             ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js)
+             ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js
+             ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js)
 
-set(CHATROOM_FONT_DIR /usr/share/fonts/truetype/dejavu CACHE PATH "DejaVu Sans (Debian package fonts-dejavu-core)")
-set(CHATROOM_FONT_REGULAR ${CHATROOM_FONT_DIR}/DejaVuSans.ttf)
-set(CHATROOM_FONT_BOLD ${CHATROOM_FONT_DIR}/DejaVuSans-Bold.ttf)
-if(NOT EXISTS ${CHATROOM_FONT_REGULAR} OR NOT EXISTS ${CHATROOM_FONT_BOLD})
-  message(FATAL_ERROR "DejaVu Sans is missing in ${CHATROOM_FONT_DIR} (Debian package fonts-dejavu-core): run scripts/setup")
-endif()
+# No font files: the browser draws text with its own fonts (web/js/text.js).
 # Emoji names, keywords and GitHub shortcodes for the picker (npm emojibase-data,
 # installed by scripts/setup's npm ci), fetched by the client on first use.
 set(CHATROOM_EMOJI_DATA ${PROJECT_SOURCE_DIR}/node_modules/emojibase-data/en CACHE PATH "npm emojibase-data's English data")
@@ -87,9 +86,7 @@ foreach(pair
     "${CMAKE_CURRENT_SOURCE_DIR}/shell/manifest.webmanifest|manifest.webmanifest"
     "${CMAKE_CURRENT_SOURCE_DIR}/shell/emoji_picker.js|emoji_picker.js"
     "${CHATROOM_EMOJI_DATA}/compact.json|emoji/compact.json"
-    "${CHATROOM_EMOJI_DATA}/shortcodes/github.json|emoji/shortcodes.json"
-    "${CHATROOM_FONT_REGULAR}|DejaVuSans.ttf"
-    "${CHATROOM_FONT_BOLD}|DejaVuSans-Bold.ttf")
+    "${CHATROOM_EMOJI_DATA}/shortcodes/github.json|emoji/shortcodes.json")
   string(REPLACE "|" ";" pair "${pair}")
   list(GET pair 0 src)
   list(GET pair 1 name)

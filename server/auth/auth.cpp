@@ -2,6 +2,7 @@
 #include "auth/auth.hpp"
 
 #include "auth/crypto.hpp"
+#include "http/address_list.hpp"
 #include "store/sessions.hpp"
 #include "store/users.hpp"
 
@@ -14,13 +15,12 @@
 namespace chat::server {
 namespace {
 
-std::string username_key(std::string_view username) {
-  std::string k = "u:";
+/** The (account, address) key: the address's group, a space, the lower-case username. */
+std::string account_address_key(std::string_view username, const std::string& group) {
+  std::string k = "p:" + group + " ";
   for (char c : username) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return k;
 }
-
-std::string address_key(std::string_view address) { return "a:" + std::string(address); }
 
 }  // namespace
 
@@ -29,18 +29,16 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-auth::auth(user_store& users, session_store& sessions)
-    : users_(users),
-      sessions_(sessions),
-      throttle_(limits::login_max_failures, std::chrono::seconds(limits::login_failure_window_s),
-                limits::max_throttle_keys) {}
+auth::auth(user_store& users, session_store& sessions, login_policy policy)
+    : users_(users), sessions_(sessions), policy_(policy), throttle_(policy.max_keys) {}
 
 login_outcome auth::login(std::string_view username, std::string_view password, std::string_view address) {
   login_outcome out;
   const auto now = login_throttle::clock::now();
-  const auto ukey = username_key(username);
-  const auto akey = address_key(address);
-  const auto wait = std::max(throttle_.retry_after(ukey, now), throttle_.retry_after(akey, now));
+  const auto group = address_group(address);
+  const auto pkey = account_address_key(username, group);
+  const auto akey = "a:" + group;
+  const auto wait = std::max(throttle_.retry_after(pkey, now), throttle_.retry_after(akey, now));
   if (wait > 0) {
     out.result = login_outcome::status::throttled;
     out.retry_after_s = wait;
@@ -51,13 +49,13 @@ login_outcome auth::login(std::string_view username, std::string_view password, 
   const bool ok = record ? crypto::verify_password(record->password_hash, password)
                          : (crypto::spend_verification_time(password), false);
   if (!ok) {
-    throttle_.record_failure(ukey, now);
-    throttle_.record_failure(akey, now);
+    throttle_.record_failure(pkey, policy_.account_address, now);
+    throttle_.record_failure(akey, policy_.address, now);
     out.result = login_outcome::status::bad_credentials;
     return out;
   }
 
-  throttle_.clear(ukey);
+  throttle_.clear(pkey);  // the address key stays: one good account must not reset an address's count
   if (record->disabled) {
     out.result = login_outcome::status::disabled;
     return out;

@@ -1,5 +1,5 @@
 // Logins and sessions: password verification (argon2id), throttling of
-// failures per username and per address, random session tokens stored as
+// failures per (username, client address) and per client address, random session tokens stored as
 // digests with an expiry, logout. Every method blocks on the store: call them
 // from the store worker or the hashing pool, never from an I/O thread.
 #pragma once
@@ -33,11 +33,13 @@ struct login_outcome {
 /** Sessions over a store. Thread-safe. */
 class auth {
  public:
-  auth(user_store& users, session_store& sessions);
+  auth(user_store& users, session_store& sessions, login_policy policy = {});
 
   /** Verifies the password (spending the same time for unknown users) and,
    *  unless the account is disabled, creates a session. `address` is the
-   *  client's IP for throttling. */
+   *  client's IP (after --trusted-proxy forwarding) for throttling: a locked
+   *  (username, address) or address key is answered `throttled` before any
+   *  password check. */
   login_outcome login(std::string_view username, std::string_view password, std::string_view address);
 
   /** The user of a live session token. */
@@ -56,6 +58,7 @@ class auth {
  private:
   user_store& users_;
   session_store& sessions_;
+  const login_policy policy_;
   login_throttle throttle_;
 };
 

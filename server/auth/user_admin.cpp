@@ -128,7 +128,7 @@ int run_user_command(const config& cfg, std::istream& in, std::ostream& out, std
   std::unique_ptr<store> db;
   try {
     db = open_sqlite_store(cfg.db_path);
-    if (db->created()) seed_sample_data(*db);
+    if (db->created() && cfg.demo_users) seed_sample_data(*db);  // else an empty one: this adds its first user
   } catch (const std::exception& e) {
     err << "chatroom-server: --db " << cfg.db_path << ": " << e.what() << "\n";
     return 2;

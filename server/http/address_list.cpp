@@ -76,6 +76,24 @@ std::optional<ip_range> parse_ip_range(std::string_view text) {
   return r;
 }
 
+std::string address_group(std::string_view address) {
+  const auto a = parse_address(address);
+  if (!a) return std::string(address);
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (a->v4) {
+    inet_ntop(AF_INET, a->bytes.data(), buf, sizeof buf);
+    return buf;
+  }
+  auto net = a->bytes;
+  clear_host_bits(net, 64);
+  inet_ntop(AF_INET6, net.data(), buf, sizeof buf);
+  return std::string(buf) + "/64";
+}
+
+bool is_ip_address(std::string_view text) {
+  return text.find('%') == std::string_view::npos && parse_address(text).has_value();
+}
+
 address_list::address_list(const std::vector<std::string>& ranges) {
   for (const auto& text : ranges) {
     if (auto r = parse_ip_range(text)) ranges_.push_back(*r);

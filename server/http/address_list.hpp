@@ -1,6 +1,7 @@
 // Address ranges in CIDR notation (10.0.0.0/8, ::1/128) and a list of them
 // that says whether a peer's address is allowed: who may read GET /metrics
-// (--metrics-allow). No sockets: addresses are the text the listener logs.
+// (--metrics-allow) and which peers are trusted proxies (--trusted-proxy); the
+// group of an address the login throttle counts in. No sockets: addresses are the text the listener logs.
 #pragma once
 
 #include <array>
@@ -27,6 +28,15 @@ struct ip_range {
 /** "ADDR/BITS" or a bare "ADDR" (one host: /32 or /128); bits past the prefix
  *  are ignored. nullopt for anything else. */
 std::optional<ip_range> parse_ip_range(std::string_view text);
+
+/** The group an address is counted in (the login throttle's unit): an IPv4
+ *  address (also IPv4-mapped) as itself, an IPv6 address as its /64
+ *  ("2001:db8:1:2::/64", since one host usually holds a whole /64); text that
+ *  is no address is returned unchanged. */
+std::string address_group(std::string_view address);
+
+/** True if `text` is an IPv4 or IPv6 address (no range, no port). */
+bool is_ip_address(std::string_view text);
 
 /** A set of ranges; an address is allowed if any range contains it. */
 class address_list {

@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "auth/crypto.hpp"
 #include "log.hpp"
+#include "log_format.hpp"
 #include "stats.hpp"
 #include "http/static_files.hpp"
 #include "http/url.hpp"
@@ -95,7 +96,19 @@ http_api::http_api(auth& a, static_files& files, worker_pool& pool, store_worker
       cfg_(cfg),
       shutting_down_(shutting_down),
       stats_(stats),
-      metrics_allow_(cfg.metrics_allow) {}
+      metrics_allow_(cfg.metrics_allow),
+      hosts_(cfg.host, cfg.allow_hosts, cfg.public_url.empty() ? "" : parse_public_url(cfg.public_url)->host) {
+  if (!cfg.public_url.empty()) public_origin_ = parse_public_url(cfg.public_url)->origin;
+}
+
+std::optional<http_response> http_api::refuse_host(const http_request& r) const {
+  const auto path = r.path();
+  if (path == "/healthz" || path == "/metrics" || hosts_.allows(r.host)) return std::nullopt;
+  if (!host_name(r.host)) return json_error(400, http_error::bad_request, "The Host header is not a host[:port].");
+  log::warn("http", "refused=misdirected_request addr=" + r.address + " " + log::field("host", r.host));
+  return json_error(421, http_error::misdirected_request,
+                    "This server does not answer to that host name (see --public-url and --allow-host).");
+}
 
 template <class Job>
 void http_api::on_store(const char* what, Job job, std::function<void(http_response)> done) {
@@ -115,6 +128,7 @@ bool http_api::origin_allowed(const http_request& r) const {
   const std::string origin = lower(r.origin);
   const std::string own = (r.tls ? "https://" : "http://") + lower(r.host);
   if (!r.host.empty() && origin == own) return true;
+  if (!public_origin_.empty() && origin == public_origin_) return true;
   for (const auto& allowed : cfg_.allow_origins) {
     if (origin == lower(allowed)) return true;
   }
@@ -123,6 +137,7 @@ bool http_api::origin_allowed(const http_request& r) const {
 
 void http_api::handle(const http_request& r, std::function<void(http_response)> done) {
   const std::string_view path = r.path();
+  if (auto refusal = refuse_host(r)) return done(std::move(*refusal));
   try {
     if (path == "/healthz") {
       if (!is_get(r)) return done(method_not_allowed("GET, HEAD"));
@@ -266,6 +281,11 @@ void http_api::admit_websocket(const http_request& r, std::function<void(admissi
     log::warn("upgrade", "refused=" + std::string(code) + " addr=" + address);
     return a;
   };
+  if (auto misdirected = refuse_host(r)) {
+    admission a;
+    a.refusal = std::move(*misdirected);
+    return done(std::move(a));
+  }
   if (shutting_down_.load()) return done(refusal(503, http_error::shutting_down, "The server is shutting down."));
   if (!origin_allowed(r)) {
     return done(refusal(403, http_error::forbidden_origin, "WebSocket connections from this origin are refused."));

@@ -1,11 +1,13 @@
 // The HTTP router of PROTOCOL.md §2 without Beast: the JSON API (login,
 // logout, me, employees), /healthz, /metrics (for the addresses
 // --metrics-allow names), avatars, static files, and the admission checks of a
-// WebSocket upgrade (session, username, Origin, guest mode).
+// WebSocket upgrade (session, username, Origin, guest mode), after the Host
+// check (421 for names the server does not answer to).
 #pragma once
 
 #include "auth/guest_names.hpp"
 #include "http/address_list.hpp"
+#include "http/host_names.hpp"
 #include "http/http_types.hpp"
 #include "room/room.hpp"
 
@@ -51,6 +53,12 @@ class http_api {
    *  verdict to the connection's thread. */
   void admit_websocket(const http_request& r, std::function<void(admission)> done);
 
+  /** 421 `misdirected_request` for a Host the server does not answer to
+   *  (http/host_names.hpp), 400 for one that is no host[:port]; nullopt for accepted ones and for /healthz and
+   *  /metrics (probes use addresses). handle() and admit_websocket() check it
+   *  first; the HTTP session checks it before anything else. */
+  std::optional<http_response> refuse_host(const http_request& r) const;
+
   /** True if the request has no Origin or its Origin is the server's own or allowed. */
   bool origin_allowed(const http_request& r) const;
 
@@ -74,6 +82,8 @@ class http_api {
   const std::atomic<bool>& shutting_down_;
   server_stats& stats_;
   const address_list metrics_allow_;
+  const host_names hosts_;
+  std::string public_origin_;  ///< of --public-url, accepted in Origin
   guest_names guests_;  ///< the names the open guest sockets hold
 };
 

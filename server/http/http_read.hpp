@@ -38,7 +38,8 @@ inline std::optional<http_response> read_error_response(const boost::beast::erro
   return std::nullopt;
 }
 
-/** The parts of `req` the router looks at. */
+/** The parts of `req` the router looks at; `address` is the peer's (see
+ *  trusted_proxies::apply for the client's). */
 inline http_request to_request(const boost::beast::http::request<boost::beast::http::string_body>& req,
                                std::string address, bool tls) {
   namespace http = boost::beast::http;
@@ -54,7 +55,13 @@ inline http_request to_request(const boost::beast::http::request<boost::beast::h
   r.if_none_match = field(http::field::if_none_match);
   r.if_modified_since = field(http::field::if_modified_since);
   r.accept_encoding = field(http::field::accept_encoding);
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+    if (!r.forwarded_for.empty()) r.forwarded_for += ',';
+    r.forwarded_for += std::string(it->value());
+  }
+  r.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
   r.body = req.body();
+  r.peer = address;
   r.address = std::move(address);
   r.tls = tls;
   return r;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "http/client_address.hpp"
 #include "http/http_api.hpp"
 #include "http/http_read.hpp"
 #include "log.hpp"
@@ -70,6 +71,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   void do_read() {
+    https_ = is_tls_stream<Stream>;
     parser_.emplace();
     limit_request(*parser_);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(limits::http_read_timeout_s));
@@ -89,8 +91,11 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
     auto& req = parser_->get();
     http_request r = to_request(req, address_, is_tls_stream<Stream>);
+    ctx_.proxies.apply(r);  // the client behind a trusted proxy, and its scheme
+    https_ = r.tls;
     keep_alive_ = req.keep_alive();
     head_ = req.method() == http::verb::head;
+    if (auto refusal = ctx_.api.refuse_host(r)) return send(std::move(*refusal));
 
     if (beast::websocket::is_upgrade(req)) {
       return upgrade(r, std::string(req[http::field::sec_websocket_version]),
@@ -153,7 +158,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   void send(http_response res) {
-    add_security_headers(res, is_tls_stream<Stream>);
+    add_security_headers(res, https_);
     const bool keep_alive = keep_alive_ && !res.close && !ctx_.shutting_down.load();
     const auto status = static_cast<http::status>(res.status);
     std::optional<http::message_generator> out;
@@ -234,6 +239,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool https_ = is_tls_stream<Stream>;  ///< the request's client spoke TLS (ours or a trusted proxy's): HSTS
   /** When an upgrade on this connection began: its accept (TLS handshake
    *  included), or the end of the previous response. */
   ws::handshake_clock::time_point handshake_started_ = ws::handshake_clock::now();

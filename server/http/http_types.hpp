@@ -23,8 +23,13 @@ struct http_request {
   std::string if_modified_since;
   std::string accept_encoding;
   std::string body;
-  std::string address;  ///< the peer's IP address
-  bool tls = false;
+  std::string forwarded_for;    ///< every X-Forwarded-For field, joined by commas
+  std::string forwarded_proto;  ///< X-Forwarded-Proto
+  std::string peer;     ///< the TCP peer's IP address
+  /** The client's IP address: the peer's, or the one a trusted proxy forwarded
+   *  (http/client_address.hpp). Throttling, --metrics-allow and logs use it. */
+  std::string address;
+  bool tls = false;     ///< the client spoke TLS: to us, or to a trusted proxy that says so
 
   /** The target without query and fragment. */
   std::string_view path() const {

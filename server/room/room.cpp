@@ -102,12 +102,15 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     nothing.value.emplace();
     return answer(std::move(nothing));
   }
-  std::optional<std::chrono::steady_clock::time_point> due;
-  {
+  // A resume is paced like a history request; the latest page of a plain
+  // join (50 messages) is not: a room's users all connecting at once (after a
+  // restart, or an office's browsers) must not wait for each other.
+  std::optional<std::chrono::steady_clock::time_point> due = std::chrono::steady_clock::now();
+  if (info.since) {
     std::lock_guard lock(m->history_mu);
     due = pace_history(*m);
   }
-  if (!due) {  // a loop of reconnects: each one reads history
+  if (!due) {  // a loop of reconnects with since=: each one reads history
     log::warn("history", who(info) + " rate_limited close=1013");
     reply.close_code = close_code::try_again_later;
     reply.close_reason = "too many history reads; reconnect later";

@@ -85,6 +85,32 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.history_burst == 3);
 }
 
+TEST_CASE("the flags --trusted-proxy, --public-url, --allow-host and --demo-users parse and refuse bad values",
+          "[config][proxy][host]") {
+  auto r = parse({});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->trusted_proxies.empty());
+  CHECK(r.cfg->public_url.empty());
+  CHECK(r.cfg->allow_hosts.empty());
+  CHECK_FALSE(r.cfg->demo_users);
+  CHECK(r.cfg->listens_on_loopback());
+  r = parse({"--trusted-proxy", "10.0.0.2", "--trusted-proxy", "fd00::/8", "--public-url", "https://chat.example.com",
+             "--allow-host", "Chat.Internal", "--allow-host", "[::2]:80", "--demo-users", "--host", "0.0.0.0"});
+  REQUIRE(r.cfg);
+  CHECK(r.cfg->trusted_proxies == std::vector<std::string>{"10.0.0.2", "fd00::/8"});
+  CHECK(r.cfg->public_url == "https://chat.example.com");
+  CHECK(r.cfg->allow_hosts == std::vector<std::string>{"chat.internal", "::2"});
+  CHECK(r.cfg->demo_users);
+  CHECK_FALSE(r.cfg->listens_on_loopback());
+  for (const char* host : {"127.0.0.5", "::1", "localhost", "[::1]"}) {
+    INFO(host);
+    CHECK(parse({"--host", host}).cfg->listens_on_loopback());
+  }
+  CHECK(parse({"--trusted-proxy", "10.0.0.0/40"}).error == "--trusted-proxy needs an address range such as 10.0.0.0/8, 192.0.2.7 or ::1/128");
+  CHECK(parse({"--public-url", "chat.example.com"}).error == "--public-url needs a URL such as https://chat.example.com");
+  CHECK(parse({"--allow-host", "a b"}).error == "--allow-host needs a host name such as chat.example.com");
+}
+
 TEST_CASE("the --metrics-allow flags replace the loopback default with ranges, or any", "[config][metrics]") {
   auto r = parse({"--metrics-allow", "127.0.0.2/32"});
   REQUIRE(r.cfg);

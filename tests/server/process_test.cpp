@@ -125,6 +125,7 @@ TEST_CASE("help documents the flags, and the version", "[process]") {
   const auto text = help.stdout_rest();
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--max-queue-bytes", "--metrics-allow",
+                           "--trusted-proxy", "--public-url", "--allow-host", "--demo-users",
                            "user passwd"}) {
     CHECK(text.find(flag) != std::string::npos);
   }
@@ -137,7 +138,8 @@ TEST_CASE("user add and user passwd read the password from stdin", "[process]") 
   temp_dir d;
   const auto db = (d / "chat.db").string();
   {
-    child_process add({"--db", db, "user", "add", "zoe", "--first-name", "Zoe", "--last-name", "Park",
+    // --demo-users: the new database gets the sample users (user1 below), as the server on loopback gives it.
+    child_process add({"--db", db, "--demo-users", "user", "add", "zoe", "--first-name", "Zoe", "--last-name", "Park",
                        "--job-title", "Intern"},
                       "zoe's secret\n");
     CHECK(add.wait() == 0);

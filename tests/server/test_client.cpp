@@ -122,6 +122,17 @@ http_reply http(std::uint16_t port, const std::string& method, const std::string
   return exchange(socket, ioc, method, target, h, body, false, buffer);
 }
 
+http_reply http_from(const std::string& from, std::uint16_t port, const std::string& method,
+                     const std::string& target, const headers& h, const std::string& body) {
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.open(tcp::v4());
+  socket.bind({net::ip::make_address(from), 0});
+  socket.connect(local(port));
+  beast::flat_buffer buffer;
+  return exchange(socket, ioc, method, target, h, body, false, buffer);
+}
+
 http_reply https(std::uint16_t port, const std::string& method, const std::string& target, const headers& h,
                  const std::string& body) {
   net::io_context ioc;

@@ -33,6 +33,10 @@ struct http_reply {
 http_reply http(std::uint16_t port, const std::string& method, const std::string& target, const headers& h = {},
                 const std::string& body = {});
 
+/** Like http(), from another local address (`from`, such as 127.0.0.2): the server sees that peer. */
+http_reply http_from(const std::string& from, std::uint16_t port, const std::string& method, const std::string& target,
+                     const headers& h = {}, const std::string& body = {});
+
 /** Sends `raw` bytes as the whole request and parses whatever response comes back. */
 http_reply http_raw(std::uint16_t port, const std::string& raw);
 

@@ -30,6 +30,7 @@ const std::set<std::string> http_codes = {
     http_error::forbidden_origin, http_error::forbidden_address, http_error::username_mismatch,
     http_error::username_taken,   http_error::account_disabled,
     http_error::not_found,        http_error::method_not_allowed, http_error::body_too_large,
+    http_error::misdirected_request,
     http_error::upgrade_required, http_error::throttled,         http_error::headers_too_large,
     http_error::internal,         http_error::busy,              http_error::unavailable,
     http_error::shutting_down,    http_error::handshake_timeout};

@@ -1,10 +1,11 @@
 // Browser glue of the app (linked with --js-library): the DOM layer over the
 // canvas (real <input>/<textarea> for text so paste, IME, accents, password
 // managers and phone keyboards work; invisible focusable <button>s so Tab and
-// Enter/Space reach the ImGui buttons), fonts and pictures, clipboard, title,
+// Enter/Space reach the ImGui buttons), pictures, clipboard, title,
 // viewport, network state, and the read-only test hook window.chatroom.
+// Text on the canvas is drawn by js/text.js.
 mergeInto(LibraryManager.library, {
-  $ChatroomDom__deps: ['malloc', 'free'],
+  $ChatroomDom__deps: ['malloc', 'free', '$ChatroomText'],
   $ChatroomDom: {
     root: null,
     els: {},      // name -> element
@@ -123,7 +124,7 @@ mergeInto(LibraryManager.library, {
         el.disabled = !!s.disabled;
         return;
       }
-      st.font = s.font + 'px "DejaVu Sans", sans-serif';
+      st.font = s.font + 'px ' + ChatroomText.stack;  // the canvas text's fonts (js/text.js)
       st.lineHeight = s.line + 'px';
       st.padding = s.py + 'px ' + s.px + 'px';
       st.color = s.color;
@@ -259,19 +260,6 @@ mergeInto(LibraryManager.library, {
     }
   },
 
-  // Fetches a file into wasm memory: done(user, ptr, size), ptr 0 on failure.
-  chatroom_fetch_bytes__deps: ['malloc'],
-  chatroom_fetch_bytes: function(url, user) {
-    fetch(UTF8ToString(url), {credentials: 'same-origin'}).then(function(r) {
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.arrayBuffer();
-    }).then(function(buf) {
-      var p = _malloc(buf.byteLength);
-      HEAPU8.set(new Uint8Array(buf), p);
-      _chatroom_on_bytes(user, p, buf.byteLength);
-    }).catch(function() { _chatroom_on_bytes(user, 0, 0); });
-  },
-
   // Loads a picture, decoded by the browser, cover-cropped to a size x size
   // square: done(user, rgba_ptr, size), ptr 0 on failure.
   chatroom_load_image__deps: ['malloc'],
@@ -351,6 +339,8 @@ mergeInto(LibraryManager.library, {
       rect: function(name) { return json(_chatroom_rect_json, String(name)); },
       // The names rect() knows this draw.
       rects: function() { return json(_chatroom_rect_json, ''); },
+      // The durations (ms) of the draws since the last call, and the text cache's size.
+      drawTimes: function() { return json(_chatroom_draw_times_json); },
     };
   },
 });

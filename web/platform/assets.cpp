@@ -1,5 +1,5 @@
-// Run-time assets (see assets.hpp): js/platform.js fetches and decodes, C++
-// owns the bytes and uploads the pixels.
+// Run-time pictures (see assets.hpp): js/platform.js fetches and decodes, C++
+// uploads the pixels.
 #include "platform/assets.hpp"
 
 #include <GLES3/gl3.h>
@@ -8,27 +8,16 @@
 #include <cstdlib>
 
 extern "C" {
-void chatroom_fetch_bytes(const char* url, void* user);
 void chatroom_load_image(const char* url, int size, void* user);
 }
 
 namespace {
 
-using bytes_done = std::function<void(std::vector<unsigned char>)>;
 using texture_done = std::function<void(unsigned)>;
 
 }  // namespace
 
 extern "C" {
-
-EMSCRIPTEN_KEEPALIVE void chatroom_on_bytes(void* user, unsigned char* data, int size) {
-  auto* done = static_cast<bytes_done*>(user);
-  std::vector<unsigned char> bytes;
-  if (data != nullptr) bytes.assign(data, data + size);
-  std::free(data);
-  (*done)(std::move(bytes));
-  delete done;
-}
 
 EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int size) {
   auto* done = static_cast<texture_done*>(user);
@@ -50,10 +39,6 @@ EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int
 }
 
 namespace chat::web {
-
-void fetch_bytes(const std::string& url, std::function<void(std::vector<unsigned char>)> done) {
-  chatroom_fetch_bytes(url.c_str(), new bytes_done(std::move(done)));
-}
 
 void load_texture(const std::string& url, int size, std::function<void(unsigned)> done) {
   chatroom_load_image(url.c_str(), size, new texture_done(std::move(done)));

@@ -6,7 +6,7 @@
 // - the page asks for chatroom.js?v=BUILD and chatroom.wasm?v=BUILD: these are
 //   cache-first by their exact URL, so a page always gets the pair of its build;
 //   a build's cache is filled at install only when both files hash to BUILD;
-// - other files of the client (fonts, icons, the emoji picker and its data)
+// - other files of the client (icons, the emoji picker and its data)
 //   are cache-first in this build's cache, filled on first use;
 // - a new worker takes over at once and deletes the other builds' caches.
 // /api/, /websocket, /metrics and pictures are never touched.
@@ -14,7 +14,7 @@ const BUILD = '@CHATROOM_BUILD@';
 const CACHE = `chatroom-${BUILD}`;
 const PAIR = [`chatroom.js?v=${BUILD}`, `chatroom.wasm?v=${BUILD}`];
 const PAGE = ['./', 'manifest.webmanifest', 'icon-192.png'];
-const STATIC = /^\/(?:[\w.-]+\.(?:js|wasm|ttf|png|webmanifest)|emoji\/[\w.-]+\.json)$/;
+const STATIC = /^\/(?:[\w.-]+\.(?:js|wasm|png|webmanifest)|emoji\/[\w.-]+\.json)$/;
 
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (data) => hex(await crypto.subtle.digest('SHA-256', data));

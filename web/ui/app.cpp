@@ -1,6 +1,8 @@
 // The app's UI and its test hook (see app.hpp).
 #include "ui/app.hpp"
 
+#include "text/text_engine.hpp"
+
 #include "platform/browser_platform.hpp"
 #include "platform/input_seq.hpp"
 
@@ -158,6 +160,8 @@ std::string app::state_json() const {
   j["frame"] = draws_;
   j["input_seq"] = input_seq();
   j["input_done"] = input_done_;
+  // Texts the last draw left to the next one (its rasterising budget ran out): not yet on screen.
+  j["text_pending"] = text::engine().deferred();
   return dump(j);
 }
 

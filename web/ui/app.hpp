@@ -20,8 +20,6 @@ class app {
   app(const app&) = delete;
   app& operator=(const app&) = delete;
 
-  void set_fonts(const font_set& fonts) { fonts_ = fonts; }
-
   /** Builds this draw's UI (between ImGui::NewFrame and Render) and applies
    *  what the user asked for. Returns the ms until another draw is needed
    *  when nothing else happens (-1: none). */

@@ -75,16 +75,26 @@ void chat_view::top_bar(draw_context& f, const screen_rect& bar) {
   if (op.clicked) open_online_ = !online_open_;
   icon_people(dl, ImVec2(online.x + 20, online.y + 16), 20, color::on_brand);
   text(dl, f.fonts.body_bold, ImVec2(online.x + 35, online.y + 16 - px(f.fonts.body_bold) * 0.6f), color::on_brand, count);
-  if (op.hovered) ImGui::SetTooltip("%s", online_label.c_str());
+  if (op.hovered) tooltip(f.fonts, online_label);
 
   const press_result lp = bar_button(f, "topbar.logout", logout, "Log out");
   if (lp.clicked) f.intents.logout = true;
   icon_logout(dl, center(logout), 22, color::on_brand);
-  if (lp.hovered) ImGui::SetTooltip("Log out");
+  if (lp.hovered) tooltip(f.fonts, "Log out");
+
+  // The user's name before the online button (in any script: the text path draws it), when there is room.
+  float name_x = online.x;
+  const float tx = bar.x + 12 + pic + 12;
+  if (!me.name.empty() && online.x - tx > 300) {
+    const std::string name = fit(f.fonts.body_bold, me.name, std::min(260.0f, online.x - tx - 180));
+    const float nw = text_size(f.fonts.body_bold, name).x;
+    name_x = online.x - 12 - nw;
+    const screen_rect at = text(dl, f.fonts.body_bold, ImVec2(name_x, bar.y + (bar.h - px(f.fonts.body_bold)) * 0.5f), color::on_brand, name);
+    f.dom.rect("topbar.name", at);
+  }
 
   // Title and the connection state under it.
-  const float tx = bar.x + 12 + pic + 12;
-  const float title_w = online.x - 8 - tx;
+  const float title_w = name_x - 8 - tx;
   text(dl, f.fonts.title, ImVec2(tx, bar.y + 8), color::on_brand, fit(f.fonts.title, "Chat Room", title_w));
   const connection_state c = f.client.connection();
   const ImU32 dot = c == connection_state::live ? color::live : color::rgb(0xFFD166);
@@ -183,7 +193,7 @@ void chat_view::footer(draw_context& f, const screen_rect& screen, const footer_
   const screen_rect send{cx + col - side - size::send_w, box.y + box.h - size::composer_min, size::send_w, size::composer_min};
   const press_result sp = button(f, "composer.send", send, "Send message", cs.can_send, button_look::grey, 6, /*keep_focus=*/true);
   icon_send(dl, center(send), 22, cs.can_send ? color::icon : color::icon_disabled);
-  if (sp.hovered) ImGui::SetTooltip("Send (Enter)");
+  if (sp.hovered) tooltip(f.fonts, "Send (Enter)");
 
   // The emoji picker (a DOM dialog, js/platform.js) opens above its button.
   const screen_rect emoji{send.x - pad - size::emoji_w, send.y, size::emoji_w, size::composer_min};

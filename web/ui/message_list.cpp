@@ -92,7 +92,6 @@ void message_list::relayout(draw_context& f, float width) {
     measures_.clear();
   }
   layout_revision_ = f.client.log().revision();
-  layout_font_ = f.fonts.body;
   layout_names_ = f.client.employees_loaded();
   layout_live_ = f.client.connection() == connection_state::live;
 }
@@ -102,7 +101,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
   const auto& rows = log.rows();
   const float width = area.w - ImGui::GetStyle().ScrollbarSize;
   const bool live = f.client.connection() == connection_state::live;
-  const bool changed = log.revision() != layout_revision_ || width != geo_.width || layout_font_ != f.fonts.body ||
+  const bool changed = log.revision() != layout_revision_ || width != geo_.width ||
                        layout_names_ != f.client.employees_loaded() || layout_live_ != live;
   if (changed) relayout(f, width);
   const float total = header_h_ + tops_.back();
@@ -275,7 +274,9 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   f.dom.rect(widget_name(e), card);
 
   const float tx = card.x + size::card_pad_x;
-  text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text, geo_.wrap);
+  const screen_rect body = text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text, geo_.wrap,
+                                cw - 2 * size::card_pad_x);
+  f.dom.rect(widget_name(e) + ".text", body);
 
   // The meta line, right-aligned like the tutorial's "by Name at Time".
   const float my = card.y + size::card_pad_y + m.h + meta_gap;
@@ -345,18 +346,21 @@ void message_list::draw_menu(draw_context& f) {
     } else {
       const auto item = [&](const char* label, const char* name) {
         const ImVec2 pos = ImGui::GetCursorScreenPos();
-        const bool hit = ImGui::Selectable(label, false, 0, ImVec2(180, 36));
+        ImGui::PushID(name);
+        const bool hit = ImGui::Selectable("##item", false, 0, ImVec2(180, 36));
+        ImGui::PopID();
         if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        text(ImGui::GetWindowDrawList(), f.fonts.body, ImVec2(pos.x + 14, pos.y + (36 - px(f.fonts.body)) * 0.5f), color::text, label);
         f.dom.rect(name, screen_rect{pos.x, pos.y, 180, 36});
         return hit;
       };
-      if (item("   Copy text", "menu.copy")) {
+      if (item("Copy text", "menu.copy")) {
         f.platform.copy_text(e->text);
         f.toast = "Copied to the clipboard";
       }
       if (e->delivery == delivery_state::failed) {
-        if (item("   Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
-        if (item("   Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
+        if (item("Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
+        if (item("Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
       }
       if (ImGui::IsKeyPressed(27)) ImGui::CloseCurrentPopup();
     }

@@ -53,7 +53,6 @@ class message_list {
   std::vector<float> card_w_;  // card width of row i
   mutable std::unordered_map<std::int64_t, measured_size> measures_;
   std::uint64_t layout_revision_ = 0;
-  ImFont* layout_font_ = nullptr;
   bool layout_names_ = false;
   bool layout_live_ = false;
   float header_h_ = 44.0f;

@@ -1,11 +1,11 @@
 // The look: the tutorial's coral top bar and white cards, colours, sizes and
-// the DejaVu Sans fonts (Latin, Greek, Cyrillic) rasterized for the screen's
-// devicePixelRatio.
+// the text styles (the browser's own sans-serif and color emoji, drawn through
+// the text path in web/text/).
 #pragma once
 
-#include <imgui.h>
+#include "text/text_style.hpp"
 
-#include <vector>
+#include <imgui.h>
 
 namespace chat::web::ui {
 
@@ -65,22 +65,17 @@ inline constexpr float send_w = 56.0f;
 inline constexpr float emoji_w = 44.0f;
 }  // namespace size
 
-/** The app's fonts; sizes are in CSS pixels. */
+using text::text_style;
+
+/** The app's text styles; sizes are in CSS pixels. */
 struct font_set {
-  ImFont* body = nullptr;
-  ImFont* body_bold = nullptr;
-  ImFont* small = nullptr;
-  ImFont* small_bold = nullptr;
-  ImFont* title = nullptr;
-  ImFont* heading = nullptr;
+  text_style body{size::body, 400};
+  text_style body_bold{size::body, 700};
+  text_style small{size::small, 400};
+  text_style small_bold{size::small, 700};
+  text_style title{size::title, 700};
+  text_style heading{size::heading, 700};
 };
-
-/** Builds the font atlas from DejaVu Sans (regular and bold) rasterized at `scale`
- *  device pixels per CSS pixel; io.FontGlobalScale brings them back to CSS size. */
-font_set build_fonts(std::vector<unsigned char>& regular, std::vector<unsigned char>& bold, float scale);
-
-/** The pixel density fonts are rasterized at for a devicePixelRatio (capped to bound the atlas). */
-float font_scale_for(float dpr);
 
 /** ImGui's style for the app (rounding, padding, scrollbars, colours). */
 void apply_style();

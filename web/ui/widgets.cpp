@@ -3,6 +3,7 @@
 
 #include "platform/assets.hpp"
 #include "platform/browser_platform.hpp"
+#include "text/text_engine.hpp"
 
 #include <cmath>
 
@@ -11,31 +12,40 @@ namespace {
 constexpr float pi = 3.14159265f;
 }  // namespace
 
-float px(ImFont* f) { return f->FontSize * ImGui::GetIO().FontGlobalScale; }
+float px(const text_style& st) { return text::line_height(st); }
 
-ImVec2 text_size(ImFont* f, std::string_view s, float wrap_width) {
-  return f->CalcTextSizeA(px(f), FLT_MAX, wrap_width, s.data(), s.data() + s.size());
+ImVec2 text_size(const text_style& st, std::string_view s, float wrap_width) {
+  const text::text_extent e = text::engine().measure(s, st, wrap_width);
+  return ImVec2(e.w, e.h);
 }
 
-void text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width) {
-  dl->AddText(f, px(f), ImVec2(std::round(pos.x), std::round(pos.y)), col, s.data(), s.data() + s.size(),
-              wrap_width);
+screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width,
+                 float box_w) {
+  if (s.empty()) return screen_rect{pos.x, pos.y, 0, px(st)};
+  const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
+  const text::text_texture t = text::engine().texture(s, st, wrap_width, col & 0xFFFFFFu, dpr);
+  float x = pos.x;
+  if (t.texture == 0) return screen_rect{x, pos.y, t.extent.w, t.extent.h};  // drawn by the next draw
+  if (t.extent.rtl && box_w > 0) x += std::max(0.0f, box_w - t.extent.w);
+  // On whole device pixels, so the texture's pixels meet the screen's one to one.
+  x = std::round(x * dpr) / dpr;
+  const float y = std::round(pos.y * dpr) / dpr;
+  const ImU32 tint = (col & IM_COL32_A_MASK) | 0x00FFFFFFu;
+  const float w = std::ceil(t.extent.w * dpr) / dpr, h = std::ceil(t.extent.h * dpr) / dpr;
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t.texture)), ImVec2(x, y), ImVec2(x + w, y + h),
+               ImVec2(0, 0), ImVec2(1, 1), tint);
+  return screen_rect{x, y, t.extent.w, t.extent.h};
 }
 
-std::string fit(ImFont* f, std::string_view s, float max_w) {
-  if (text_size(f, s).x <= max_w) return std::string(s);
-  const std::string_view dots = "…";
-  const float budget = max_w - text_size(f, dots).x;
-  std::size_t end = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = 1;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) n = 4; else if (c >= 0xE0) n = 3; else if (c >= 0xC0) n = 2;
-    if (text_size(f, s.substr(0, std::min(s.size(), i + n))).x > budget) break;
-    i += n;
-    end = std::min(s.size(), i);
-  }
-  return std::string(s.substr(0, end)) + std::string(dots);
+std::string fit(const text_style& st, std::string_view s, float max_w) { return text::engine().fit(s, st, max_w); }
+
+void tooltip(const font_set& fonts, const std::string& label) {
+  ImGui::BeginTooltip();
+  const ImVec2 size = text_size(fonts.small, label);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  text(ImGui::GetWindowDrawList(), fonts.small, at, color::text, label);
+  ImGui::EndTooltip();
 }
 
 void focus_ring(ImDrawList* dl, const screen_rect& r, float rounding) {
@@ -197,7 +207,7 @@ void avatar(draw_context& f, ImDrawList* dl, ImVec2 min, float s, std::string_vi
   for (char ch : username) h = (h ^ static_cast<unsigned char>(ch)) * 16777619u;
   dl->AddRectFilled(min, max, color::rgb(palette[h % 10]), rounding);
   const std::string letters = initials(f.client.display_name(username));
-  ImFont* font = s >= 30 ? f.fonts.body_bold : f.fonts.small_bold;
+  const text_style& font = s >= 30 ? f.fonts.body_bold : f.fonts.small_bold;
   const ImVec2 ts = text_size(font, letters);
   text(dl, font, ImVec2(min.x + (s - ts.x) * 0.5f, min.y + (s - ts.y) * 0.5f), IM_COL32_WHITE, letters);
 }

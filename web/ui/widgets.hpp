@@ -59,12 +59,20 @@ inline ImVec2 vmin(const screen_rect& r) { return ImVec2(r.x, r.y); }
 inline ImVec2 vmax(const screen_rect& r) { return ImVec2(r.x + r.w, r.y + r.h); }
 inline ImVec2 center(const screen_rect& r) { return ImVec2(r.x + r.w * 0.5f, r.y + r.h * 0.5f); }
 
-/** The CSS pixel size a font draws at. */
-float px(ImFont* f);
-ImVec2 text_size(ImFont* f, std::string_view s, float wrap_width = -1.0f);
-void text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width = 0.0f);
-/** `s` cut to fit `max_w`, with an ellipsis when cut. */
-std::string fit(ImFont* f, std::string_view s, float max_w);
+/** The height of one line of a style, in CSS pixels. */
+float px(const text_style& st);
+/** The size of `s` laid out by the browser (wrapped at `wrap_width` when > 0). */
+ImVec2 text_size(const text_style& st, std::string_view s, float wrap_width = -1.0f);
+/** Draws `s` through the text path (web/text/) with its top-left at `pos`, in
+ *  `col` (its alpha fades the whole text). A right-to-left text is drawn against
+ *  the right edge of a box `box_w` wide when given (else of its own width).
+ *  Returns the rectangle drawn. */
+screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width = 0.0f,
+                 float box_w = 0.0f);
+/** `s` cut to fit `max_w` on one line, with an ellipsis when cut (at a grapheme boundary). */
+std::string fit(const text_style& st, std::string_view s, float max_w);
+/** A tooltip with `label` drawn through the text path, for the item just submitted. */
+void tooltip(const font_set& fonts, const std::string& label);
 
 enum class button_look { brand, grey, on_brand, link, flat };
 

@@ -49,6 +49,7 @@ inline constexpr char username_mismatch[] = "username_mismatch";    ///< 403: th
 inline constexpr char username_taken[] = "username_taken";          ///< 403: a guest name of a registered user
 inline constexpr char not_found[] = "not_found";                    ///< 404
 inline constexpr char method_not_allowed[] = "method_not_allowed";  ///< 405
+inline constexpr char misdirected_request[] = "misdirected_request";  ///< 421: a Host the server does not serve
 inline constexpr char body_too_large[] = "body_too_large";          ///< 413
 inline constexpr char upgrade_required[] = "upgrade_required";      ///< 426
 inline constexpr char throttled[] = "throttled";                    ///< 429

@@ -30,7 +30,7 @@ inline constexpr std::size_t resume_max = 1000;
 /// `limited` (the client pages back). The server also keeps history frames
 /// within half of a socket's queue bound.
 inline constexpr std::size_t max_history_frame_bytes = 256 * 1024;
-/// History reads (a history request, a join's history or resume) per
+/// History reads (a history request, a since= resume on connect) per
 /// connection: a bucket of `history_burst` refilled at `history_per_second`
 /// (--history-rate, --history-burst); per user (a guest: per address) twice
 /// both. A read beyond the buckets waits for its token; one that would wait
@@ -77,10 +77,17 @@ inline constexpr std::size_t max_http_read_buffer_bytes = max_http_header_bytes 
 inline constexpr int http_read_timeout_s = 15;
 /// Time allowed to send one response (big files to slow clients included).
 inline constexpr int http_write_timeout_s = 120;
-/// Login throttling: this many failures per username or per address within the
-/// window answer 429 until the window has passed.
+/// Login throttling (docs/security.md): failures are counted per (username,
+/// client address) and per client address (IPv4 /32, IPv6 /64). A key that
+/// reaches its limit is locked (429 with Retry-After) for login_lock_first_s,
+/// doubling with each further lock up to login_lock_max_s; a key without a
+/// failure or a lock for login_quiet_reset_s starts afresh. A correct password
+/// clears its (username, address) key; nothing else is ever locked.
 inline constexpr int login_max_failures = 5;
-inline constexpr int login_failure_window_s = 300;
+inline constexpr int login_address_max_failures = 20;
+inline constexpr int login_lock_first_s = 30;
+inline constexpr int login_lock_max_s = 15 * 60;
+inline constexpr int login_quiet_reset_s = 15 * 60;
 /// Session lifetime.
 inline constexpr std::int64_t session_ttl_s = 7 * 24 * 3600;
 /// Every this many seconds the server checks the sessions of its open
@@ -105,7 +112,8 @@ inline constexpr std::size_t max_write_batch = 512;
 inline constexpr int commit_interval_ms = 10;
 /// Password verifications in the hashing pool (waiting or being checked); past it logins get 503.
 inline constexpr std::size_t max_pending_logins = 64;
-/// Usernames and addresses the login throttle remembers at most.
+/// Keys the login throttle remembers at most; when full, a new key evicts the
+/// one least recently failed (it never stops recording).
 inline constexpr std::size_t max_throttle_keys = 100000;
 /// Longest password accepted by the API, in bytes.
 inline constexpr std::size_t max_password_bytes = 1024;

@@ -1,7 +1,7 @@
-// Logins, tokens, throttling and the per-user rate limit, without sockets.
+// Logins, tokens and the per-user rate limit, without sockets (the login
+// throttle: login_throttle_test.cpp).
 #include "auth/auth.hpp"
 #include "auth/crypto.hpp"
-#include "auth/login_throttle.hpp"
 #include "room/rate_limiter.hpp"
 #include "store/seed_data.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -45,22 +45,6 @@ TEST_CASE("login, session lookup and logout", "[auth]") {
   CHECK_FALSE(a.logout(ok.token));
   CHECK(a.is_registered("User3"));
   CHECK_FALSE(a.is_registered("ghost"));
-}
-
-TEST_CASE("the login throttle counts failures in a sliding window", "[auth]") {
-  login_throttle t(3, 60s, 10);
-  const auto t0 = login_throttle::clock::now();
-  CHECK(t.retry_after("k", t0) == 0);
-  t.record_failure("k", t0);
-  t.record_failure("k", t0 + 10s);
-  CHECK(t.retry_after("k", t0 + 10s) == 0);
-  t.record_failure("k", t0 + 20s);
-  CHECK(t.retry_after("k", t0 + 20s) == 40);
-  CHECK(t.retry_after("k", t0 + 59s) == 1);
-  CHECK(t.retry_after("k", t0 + 60s) == 0);  // the first failure left the window
-  CHECK(t.retry_after("other", t0 + 20s) == 0);
-  t.clear("k");
-  CHECK(t.retry_after("k", t0 + 20s) == 0);
 }
 
 TEST_CASE("token buckets refill at the rate, strikes close within a window", "[auth]") {

@@ -236,7 +236,7 @@ TEST_CASE("each user command refuses an unknown user with exit 1 and an unusable
           "[auth][process]") {
   temp_dir d;
   const auto db = d / "chat.db";
-  REQUIRE(cli(db, {"user", "list"}).code == 0);  // creates and seeds it
+  REQUIRE(cli(db, {"user", "list"}).code == 0);  // creates it (empty: no --demo-users)
   const auto before = cli(db, {"user", "list"}).out;
   write_file(d / "not-a-db", std::string(4096, 'x'));
   const std::vector<std::vector<std::string>> commands = {

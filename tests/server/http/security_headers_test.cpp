@@ -123,7 +123,7 @@ TEST_CASE("every response carries the security headers, and pages get their own 
   CHECK(has(http(port, "GET", "/page.html").header("content-security-policy"),
             "'sha256-hY782Iu6H/g1I2gZmb4nWf3mmxS9Tfhe+dnlwYVVuDs='"));
   // A refused upgrade is an HTTP answer too.
-  const auto refused = http_raw(port, "GET /websocket/chatroom HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+  const auto refused = http_raw(port, "GET /websocket/chatroom HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
                                       "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
   CHECK(refused.status == 401);

@@ -50,7 +50,7 @@ std::int64_t number(const fs::path& db, const std::string& sql) { return std::st
 
 /** A new database with the sample users (made by the binary) and `n` old messages of 300 bytes. */
 void make_database(const fs::path& db, int n) {
-  child_process create({"--db", db.string(), "user", "list"});
+  child_process create({"--db", db.string(), "--demo-users", "user", "list"});  // a new database is empty without it
   REQUIRE(create.wait() == 0);
   query(db, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < " + std::to_string(n) +
                 ") INSERT INTO messages(username, body, time_ms) SELECT 'user1', printf('old %d ', i) || "

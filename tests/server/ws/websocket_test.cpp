@@ -14,6 +14,7 @@
 #include <exception>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 using namespace chat::test;
@@ -301,9 +302,12 @@ TEST_CASE("resume with since= after a disconnect: nothing lost, nothing doubled"
         const bool in = joined;
         const auto body = "during " + std::to_string(k);
         c.ws->send_text(send_frame(body));
-        json echo;  // C also receives B's twelve: wait for its own
-        do echo = next_of(*c.ws, "message");
-        while (echo.at("message") != body);
+        json echo;  // C also receives B's twelve: wait for its own (no Catch2 macros on this thread)
+        do {
+          const auto f = c.ws->read(10000ms);
+          if (!f) throw std::runtime_error("no echo of " + body + " within 10 s");
+          echo = json::parse(*f);
+        } while (echo.value("type", "") != "message" || echo.at("message") != body);
         last_sent = echo.at("id").get<std::int64_t>();
         ++echoed;
         after += in;
