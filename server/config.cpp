@@ -128,10 +128,17 @@ const std::vector<value_flag>& value_flags() {
       {"tls-key", "a PEM file", non_empty(&config::tls_key)},
       {"rate-limit", "messages per second (0 = off)", real_at_least(&config::rate_per_second, 0)},
       {"rate-burst", "a number of messages >= 1", real_at_least(&config::rate_burst, 1)},
+      {"history-rate", "reads per second (0 = off)", real_at_least(&config::history_per_second, 0)},
+      {"history-burst", "a number of reads >= 1", real_at_least(&config::history_burst, 1)},
       {"rate-strikes", "a number >= 1", number_in(&config::rate_strikes, 1, std::numeric_limits<int>::max())},
       {"max-queue-bytes", "a number >= 1024", number_in(&config::max_queue_bytes, std::size_t{1024}, no_limit)},
       {"max-queue-frames", "a number >= 1", number_in(&config::max_queue_frames, std::size_t{1}, no_limit)},
       {"idle-timeout", "seconds >= 2", number_in(&config::idle_timeout_s, 2, std::numeric_limits<int>::max())},
+      {"frame-timeout", "seconds >= 1", number_in(&config::frame_timeout_s, 1, std::numeric_limits<int>::max())},
+      {"max-partial-bytes", "a number >= 65536",
+       number_in(&config::max_partial_bytes, std::size_t{65536}, no_limit)},
+      {"max-partial-bytes-per-address", "a number >= 65536",
+       number_in(&config::max_partial_bytes_per_address, std::size_t{65536}, no_limit)},
       {"commit-interval", "milliseconds from 0 to 1000", number_in(&config::commit_interval_ms, 0, 1000)},
       {"fsync", "normal or full",
        [](std::string_view v, config& c) {
@@ -247,9 +254,14 @@ config default_config() {
   c.rate_per_second = limits::rate_per_second;
   c.rate_burst = limits::rate_burst;
   c.rate_strikes = limits::rate_strikes;
+  c.history_per_second = limits::history_per_second;
+  c.history_burst = limits::history_burst;
   c.max_queue_bytes = limits::max_queue_bytes;
   c.max_queue_frames = limits::max_queue_frames;
   c.idle_timeout_s = limits::ws_idle_timeout_s;
+  c.frame_timeout_s = limits::ws_frame_timeout_s;
+  c.max_partial_bytes = limits::max_partial_bytes;
+  c.max_partial_bytes_per_address = limits::max_partial_bytes_per_address;
   c.commit_interval_ms = limits::commit_interval_ms;
   return c;
 }
@@ -358,9 +370,18 @@ std::string help_text() {
   h += "  --rate-limit R        messages per second per user (default " + std::to_string(int(d.rate_per_second)) + "; 0 turns the limit off)\n";
   h += "  --rate-burst B        messages a user may send at once (default " + std::to_string(int(d.rate_burst)) + ")\n";
   h += "  --rate-strikes S      refused messages before the socket closes with 4029 (default " + std::to_string(d.rate_strikes) + ")\n";
+  h += "  --history-rate R      history reads (requests, since= resumes on connect) per second per\n";
+  h += "                        socket, twice that per user; beyond it they wait (default " + std::to_string(int(d.history_per_second)) + "; 0: off)\n";
+  h += "  --history-burst B     history reads a socket may make at once, twice that per user (default " + std::to_string(int(d.history_burst)) + ")\n";
   h += "  --max-queue-bytes N   outgoing bytes queued per socket before it closes with 1013 (default " + std::to_string(d.max_queue_bytes) + ")\n";
   h += "  --max-queue-frames N  outgoing frames queued per socket before it closes with 1013 (default " + std::to_string(d.max_queue_frames) + ")\n";
   h += "  --idle-timeout S      close a WebSocket silent for S seconds; pings at S/2 (default " + std::to_string(d.idle_timeout_s) + ")\n";
+  h += "  --frame-timeout S     a client frame (or fragmented message) must arrive whole within S seconds\n";
+  h += "                        of its first byte, else the socket closes with 1013 (default " + std::to_string(d.frame_timeout_s) + ")\n";
+  h += "  --max-partial-bytes N bytes held for clients' unfinished frames in all; a socket whose frame\n";
+  h += "                        would pass it closes with 1013 (default " + std::to_string(d.max_partial_bytes) + ")\n";
+  h += "  --max-partial-bytes-per-address N\n";
+  h += "                        the same per client address, IPv6 per /64 (default " + std::to_string(d.max_partial_bytes_per_address) + ")\n";
   h += "  --commit-interval MS  while messages keep coming, commit (and broadcast) them together at\n";
   h += "                        most every MS ms, one write per socket for all of them (default " +
        std::to_string(d.commit_interval_ms) + "; 0-1000;\n";

@@ -60,9 +60,14 @@ struct config {
   double rate_per_second = 0;    ///< messages per second per user; 0 turns the limit off
   double rate_burst = 0;
   int rate_strikes = 0;
+  double history_per_second = 0;  ///< history reads per second per connection (twice per user); 0: off
+  double history_burst = 0;
   std::size_t max_queue_bytes = 0;
   std::size_t max_queue_frames = 0;
   int idle_timeout_s = 0;
+  int frame_timeout_s = 0;                   ///< a client frame must arrive whole within this
+  std::size_t max_partial_bytes = 0;         ///< held for unfinished client frames, in all
+  std::size_t max_partial_bytes_per_address = 0;  ///< ... and per client address (IPv6: /64)
   bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
   int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
   bool log_json = false;         ///< --log-format json: one JSON object per log line

@@ -19,6 +19,7 @@
 #include "store/metered_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_worker.hpp"
+#include "ws/partial_budget.hpp"
 #include "worker_pool.hpp"
 
 #include <chat/codes.hpp>
@@ -59,6 +60,7 @@ struct chat_server::impl {
   worker_pool logins{2, limits::max_pending_logins};
   std::atomic<bool> shutting_down{false};
   std::unique_ptr<http_api> api;
+  std::unique_ptr<ws::partial_budget> partial;
   std::unique_ptr<server_context> ctx;
   std::optional<net::ssl::context> ssl;
 
@@ -160,6 +162,9 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   ro.max_pending_writes = limits::max_pending_writes;
   ro.max_write_batch = limits::max_write_batch;
   ro.max_history_bytes = std::min(limits::max_history_frame_bytes, m.cfg.max_queue_bytes / 2);
+  ro.history_connection = pace{m.cfg.history_per_second, m.cfg.history_burst};
+  ro.history_user = pace{2 * m.cfg.history_per_second, 2 * m.cfg.history_burst};
+  ro.history_max_wait = std::chrono::seconds(limits::history_max_wait_s);
   ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
   m.chat = std::make_unique<room>(*m.db, *m.reader, ro, make_local_fanout());
   const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -179,6 +184,11 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
                                 "Logins waiting for a hashing thread or being checked; at " +
                                     std::to_string(limits::max_pending_logins) + " more are answered busy.",
                                 [&logins = m.logins] { return static_cast<double>(logins.pending()); });
+  m.partial = std::make_unique<ws::partial_budget>(m.cfg.max_partial_bytes, m.cfg.max_partial_bytes_per_address);
+  m.stats.registry.add_gauge_fn("chatroom_ws_partial_bytes",
+                                "Bytes held for clients' unfinished frames (and fragmented messages), all addresses; "
+                                "at --max-partial-bytes a socket whose frame needs more closes with 1013.",
+                                [&partial = *m.partial] { return static_cast<double>(partial.total()); });
   metrics::add_process_metrics(m.stats.registry);
   m.api->on_session_ended = [&chat = *m.chat](const std::string& session) {
     const auto closed = chat.end_session(session);
@@ -201,7 +211,7 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       log::error("session_check", "error=" + log::clean(e.what()));  // the sockets stay; checked again next time
     }
   });
-  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, m.proxies});
+  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, m.proxies, *m.partial});
 }
 
 chat_server::~chat_server() { stop(); }
@@ -282,6 +292,8 @@ void chat_server::stop() {
 }
 
 server_stats& chat_server::stats() { return impl_->stats; }
+const ws::partial_budget& chat_server::partial_frames() const { return *impl_->partial; }
+
 room& chat_server::chat_room() { return *impl_->chat; }
 store& chat_server::database() { return *impl_->db; }
 

@@ -14,6 +14,9 @@ namespace chat::server {
 class room;
 class store;
 struct server_stats;
+namespace ws {
+class partial_budget;
+}
 
 /** A configuration the server cannot start with (exit code 2). */
 class startup_error : public std::runtime_error {
@@ -49,6 +52,8 @@ class chat_server {
 
   server_stats& stats();
   room& chat_room();
+  /** Bytes held for clients' unfinished frames (ws/partial_budget.hpp). */
+  const ws::partial_budget& partial_frames() const;
   store& database();
 
  private:

@@ -10,6 +10,9 @@ class http_api;
 class room;
 class trusted_proxies;
 struct server_stats;
+namespace ws {
+class partial_budget;
+}
 
 /** References to the server's parts, shared by all sessions; outlives them. */
 struct server_context {
@@ -19,6 +22,7 @@ struct server_context {
   server_stats& stats;
   const std::atomic<bool>& shutting_down;
   const trusted_proxies& proxies;  ///< who may name the client (X-Forwarded-For/-Proto)
+  ws::partial_budget& partial;     ///< bytes held for clients' unfinished frames
 };
 
 }  // namespace chat::server

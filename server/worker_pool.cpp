@@ -19,6 +19,17 @@ bool worker_pool::submit(std::function<void()> job) {
   return true;
 }
 
+bool worker_pool::submit_at(std::chrono::steady_clock::time_point due, std::function<void()> job) {
+  if (due <= std::chrono::steady_clock::now()) return submit(std::move(job));
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || later_.size() >= max_pending_) return false;
+    later_.emplace(due, std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void worker_pool::every(std::chrono::milliseconds period, std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
@@ -43,13 +54,19 @@ void worker_pool::stop() {
 
 std::size_t worker_pool::pending() const {
   std::lock_guard lock(mu_);
-  return jobs_.size() + running_;
+  return jobs_.size() + running_ + later_.size();
 }
 
 void worker_pool::run() {
   using clock = std::chrono::steady_clock;
   std::unique_lock lock(mu_);
   for (;;) {
+    // Jobs whose time came join the queue; at stop, all of them (stop runs what was accepted).
+    const auto now = clock::now();
+    while (!later_.empty() && (stopping_ || later_.begin()->first <= now)) {
+      jobs_.push_back(std::move(later_.begin()->second));
+      later_.erase(later_.begin());
+    }
     const bool tick_waits = tick_ && !ticking_ && !stopping_;
     if (tick_waits && clock::now() >= next_tick_) {
       ticking_ = true;
@@ -64,8 +81,11 @@ void worker_pool::run() {
     }
     if (jobs_.empty()) {
       if (stopping_) return;  // every queued job ran
-      if (tick_waits) {
-        cv_.wait_until(lock, next_tick_);
+      const bool later_waits = !later_.empty();
+      if (tick_waits || later_waits) {
+        auto until = tick_waits ? next_tick_ : later_.begin()->first;
+        if (later_waits && later_.begin()->first < until) until = later_.begin()->first;
+        cv_.wait_until(lock, until);
       } else {
         cv_.wait(lock);
       }

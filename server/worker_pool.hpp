@@ -2,7 +2,8 @@
 // hashing pool (argon2 password verification) and, with one thread, the store
 // worker (store/store_worker.hpp). Jobs run in submission order; the number
 // of jobs in the pool (waiting or running) is bounded. One periodic job may
-// run between them.
+// run between them, and jobs may be given a time before which they wait aside
+// (the store worker paces history reads so).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,6 +29,11 @@ class worker_pool {
   /** Queues a job; false if `max_pending` jobs are in the pool (waiting or
    *  running) or the pool stopped. */
   bool submit(std::function<void()> job);
+  /** Queues a job that waits aside until `due`, then joins the queue's end
+   *  (beyond max_pending, which it passed when submitted); a due time already
+   *  past is submit(). False if `max_pending` jobs wait aside already, or as
+   *  submit(). Waiting jobs are counted by pending(). */
+  bool submit_at(std::chrono::steady_clock::time_point due, std::function<void()> job);
   /** Runs `job` on one of the threads every `period` (the first time one
    *  period from now, then `period` after each run ends), between queued
    *  jobs: it waits for the job running on that thread, never in the queue,
@@ -47,6 +54,7 @@ class worker_pool {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> later_;  ///< submit_at's, by due time
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::function<void()> tick_;  ///< the periodic job, if any

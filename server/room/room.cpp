@@ -2,6 +2,7 @@
 #include "room/room.hpp"
 
 #include "log.hpp"
+#include "room/room_events.hpp"
 #include "store/messages.hpp"
 #include "store/store_worker.hpp"
 #include "ws/ws_frame.hpp"
@@ -16,30 +17,15 @@
 #include <type_traits>
 
 namespace chat::server {
-namespace {
 
-event_text make_event(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
-
-event_list make_event_list(std::vector<event_text> events) {
-  return std::make_shared<const std::vector<event_text>>(std::move(events));
-}
-
-event_text error_text(std::string code, std::string_view message, std::string client_id = {}) {
-  return make_event(encode(error_event{std::move(code), std::string(message), std::move(client_id)}));
-}
-
-std::string who(const member_info& i) {
-  return "user=" + log::clean(i.user.username) + " addr=" + i.address + (i.speaks_v1() ? " v=1" : " legacy") +
-         (i.guest ? " guest" : "");
-}
-
-}  // namespace
+using namespace room_detail;
 
 room::room(message_store& s, store_worker& reader, room_options opts, std::unique_ptr<fanout> bus)
     : store_(s),
       reader_(reader),
       opts_(opts),
       rate_(opts.rate_per_second, opts.rate_burst),
+      history_pace_(opts.history_connection, opts.history_user, opts.history_max_wait),
       last_id_(s.last_message_id()),
       bus_(std::move(bus)) {
   bus_->attach(*this);
@@ -109,7 +95,28 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     }
     done(std::move(reply));
   };
-  if (!reader_.submit(std::move(read), std::move(answer))) {
+  // A resume at or past the join point has nothing to read: answered at once,
+  // no store job and no history token (a reconnect that missed nothing is free).
+  if (info.since && *info.since >= upto) {
+    store_answer<message_page> nothing;
+    nothing.value.emplace();
+    return answer(std::move(nothing));
+  }
+  // A resume is paced like a history request; the latest page of a plain
+  // join (50 messages) is not: a room's users all connecting at once (after a
+  // restart, or an office's browsers) must not wait for each other.
+  std::optional<std::chrono::steady_clock::time_point> due = std::chrono::steady_clock::now();
+  if (info.since) {
+    std::lock_guard lock(m->history_mu);
+    due = pace_history(*m);
+  }
+  if (!due) {  // a loop of reconnects with since=: each one reads history
+    log::warn("history", who(info) + " rate_limited close=1013");
+    reply.close_code = close_code::try_again_later;
+    reply.close_reason = "too many history reads; reconnect later";
+    return done(std::move(reply));
+  }
+  if (!reader_.submit_at(*due, std::move(read), std::move(answer))) {
     log::warn("busy", who(info) + " the store queue is full");
     reply.close_code = close_code::try_again_later;
     reply.close_reason = "server busy; reconnect with since=";
@@ -186,69 +193,8 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
     return reply;
   }
 
-  const auto& request = std::get<history_request>(decoded.value());
   if (!info.speaks_v1()) return reply;
-  std::int64_t upto = last_id();
-  if (request.before) upto = std::min(upto, *request.before - 1);
-  const auto limit = static_cast<std::size_t>(
-      std::clamp<std::int64_t>(request.limit, 1, static_cast<std::int64_t>(limits::history_max_page)));
-  {
-    std::lock_guard lock(m->history_mu);
-    if (m->history_asks.size() > limits::max_waiting_history_requests) {
-      log::warn("history", who(info) + " too many requests waiting close=1013");
-      reply.close_code = close_code::try_again_later;
-      reply.close_reason = "too many history requests at once; reconnect with since=";
-      return reply;
-    }
-    m->history_asks.push_back(history_ask{upto, limit, request.before});
-    if (m->history_asks.size() > 1) return reply;  // read when the ones before it are answered
-  }
-  read_history(m, &reply);
-  return reply;
-}
-
-void room::read_history(const std::shared_ptr<room_member>& m, member_reply* reply) {
-  for (;; reply = nullptr) {
-    history_ask ask;
-    {
-      std::lock_guard lock(m->history_mu);
-      if (m->history_asks.empty()) return;
-      ask = m->history_asks.front();
-    }
-    auto read = [this, ask] {
-      auto page = store_.messages_page(0, ask.upto, ask.limit);
-      fit(page);
-      return page;
-    };
-    // The answer goes through deliver() (posted to the member's I/O thread),
-    // then the member's next request, if any, goes to the worker.
-    auto answer = [this, weak = std::weak_ptr<room_member>(m), before = ask.before](store_answer<message_page> page) {
-      auto member = weak.lock();
-      if (!member) return;
-      if (!page) {
-        log::error("history", who(member->info()) + " error=" + log::clean(page.error));
-        member->deliver(make_event_list({error_text(wire_error::unavailable, "History is unavailable right now.")}));
-      } else {
-        member->deliver(make_event_list(
-            {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
-      }
-      {
-        std::lock_guard lock(member->history_mu);
-        member->history_asks.pop_front();
-      }
-      read_history(member);
-    };
-    if (reader_.submit(std::move(read), std::move(answer))) return;
-    log::warn("busy", who(m->info()) + " the store queue is full");
-    auto busy = error_text(wire_error::busy, "The server is busy; ask again.");
-    if (reply) {
-      reply->events.push_back(std::move(busy));
-    } else {
-      m->deliver(make_event_list({std::move(busy)}));
-    }
-    std::lock_guard lock(m->history_mu);
-    m->history_asks.pop_front();
-  }
+  return handle_history(m, std::get<history_request>(decoded.value()));
 }
 
 void room::on_committed(std::vector<write_result>&& results) {
@@ -354,22 +300,6 @@ std::vector<std::string> room::online() const {
 std::int64_t room::last_id() const {
   std::lock_guard lock(mu_);
   return last_id_;
-}
-
-void room::fit(message_page& page) const {
-  std::size_t bytes = 0;
-  auto keep = page.messages.size();
-  // Keep the newest messages that fit; a single message always fits.
-  while (keep > 0) {
-    const auto size = encode(page.messages[keep - 1]).size() + 1;
-    if (bytes + size > opts_.max_history_bytes && keep < page.messages.size()) break;
-    bytes += size;
-    --keep;
-  }
-  if (keep > 0) {
-    page.messages.erase(page.messages.begin(), page.messages.begin() + static_cast<std::ptrdiff_t>(keep));
-    page.more_before = true;
-  }
 }
 
 std::vector<std::string> room::online_locked() const {

@@ -29,6 +29,7 @@
 #pragma once
 
 #include "fanout/fanout.hpp"
+#include "room/history_pacer.hpp"
 #include "room/message_writer.hpp"
 #include "room/rate_limiter.hpp"
 
@@ -51,6 +52,10 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+namespace chat {
+struct history_request;
+}
 
 namespace chat::server {
 
@@ -94,6 +99,7 @@ struct history_ask {
   std::int64_t upto = 0;
   std::size_t limit = 0;
   std::optional<std::int64_t> before;  ///< echoed in the answer
+  std::chrono::steady_clock::time_point due{};  ///< not read before (history_pacer)
 };
 
 /** A connection as the room sees it; implemented by ws_session. */
@@ -118,6 +124,8 @@ class room_member {
    *  one place in the store worker's queue. The room's only, under history_mu. */
   std::mutex history_mu;
   std::deque<history_ask> history_asks;
+  /** This connection's history reads, paced (history_pacer); under history_mu. */
+  pace_state history_pace;
 
  private:
   member_info info_;
@@ -132,6 +140,11 @@ struct room_options {
   std::size_t max_pending_writes = 1;
   std::size_t max_write_batch = 1;
   std::size_t max_history_bytes = 1024 * 1024;  ///< encoded messages per history frame
+  /** History reads (requests and joins' histories): per connection, per user
+   *  (guests: per address); off by default (per_second 0). */
+  pace history_connection;
+  pace history_user;
+  std::chrono::milliseconds history_max_wait{10000};  ///< a read paced later is refused
   std::chrono::microseconds commit_interval{};    ///< see message_writer
 };
 
@@ -216,6 +229,10 @@ class room final : private fanout_consumer {
    *  the next one. A request the full worker refuses is answered `busy` (in
    *  `reply` when given, the caller's own request, else through deliver()). */
   void read_history(const std::shared_ptr<room_member>& m, member_reply* reply = nullptr);
+  /** A history request from a v1 member (room_history.cpp): paced, queued, read. */
+  member_reply handle_history(const std::shared_ptr<room_member>& m, const history_request& request);
+  /** The time `m`'s next history read may run, or nullopt if it is refused (history_pacer). */
+  std::optional<std::chrono::steady_clock::time_point> pace_history(room_member& m);
   std::vector<std::string> online_locked() const;
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
   void fit(message_page& page) const;
@@ -228,6 +245,7 @@ class room final : private fanout_consumer {
   store_worker& reader_;
   const room_options opts_;
   rate_limiter rate_;
+  history_pacer history_pace_;
 
   mutable std::mutex mu_;
   std::condition_variable empty_cv_;

@@ -50,20 +50,15 @@ class store_worker {
    *  queued (see post()); then neither runs, and the caller answers `busy`. */
   template <class Job, class Done>
   bool submit(Job job, Done done) {
-    using value_type = std::decay_t<std::invoke_result_t<Job&>>;
-    // std::function wants a copyable callable: share the move-only parts.
-    auto state = std::make_shared<std::pair<Job, Done>>(std::move(job), std::move(done));
-    return post([state] {
-      store_answer<value_type> answer;
-      try {
-        answer.value.emplace(state->first());
-      } catch (const std::exception& e) {
-        answer.error = e.what();
-      } catch (...) {
-        answer.error = "unknown error";
-      }
-      state->second(std::move(answer));
-    });
+    return pool_.submit(wrap(std::move(job), std::move(done)));
+  }
+
+  /** The same, but the job waits aside until `due` (then joins the queue's
+   *  end): a paced read. False if it cannot wait (as many jobs wait aside as
+   *  may wait in the queue) or see submit(). */
+  template <class Job, class Done>
+  bool submit_at(std::chrono::steady_clock::time_point due, Job job, Done done) {
+    return pool_.submit_at(due, wrap(std::move(job), std::move(done)));
   }
 
   /** Runs `job` on the worker thread every `period`, between the queued jobs
@@ -78,6 +73,25 @@ class store_worker {
   std::size_t pending() const { return pool_.pending(); }
 
  private:
+  /** `job` and `done` as one job that catches the store's error. */
+  template <class Job, class Done>
+  static std::function<void()> wrap(Job job, Done done) {
+    using value_type = std::decay_t<std::invoke_result_t<Job&>>;
+    // std::function wants a copyable callable: share the move-only parts.
+    auto state = std::make_shared<std::pair<Job, Done>>(std::move(job), std::move(done));
+    return [state] {
+      store_answer<value_type> answer;
+      try {
+        answer.value.emplace(state->first());
+      } catch (const std::exception& e) {
+        answer.error = e.what();
+      } catch (...) {
+        answer.error = "unknown error";
+      }
+      state->second(std::move(answer));
+    };
+  }
+
   worker_pool pool_;
 };
 

@@ -6,7 +6,10 @@
 #pragma once
 
 #include "room/room.hpp"
+#include "ws/frame_input.hpp"
 #include "ws/ws_frame.hpp"
+
+#include <chat/limits.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -42,6 +45,8 @@ class io_shard final : public member_shard {
  public:
   /** Bytes of the shared read buffer: a whole 64 KiB frame with its header fits. */
   static constexpr std::size_t scratch_size = 64 * 1024 + 16;
+  static_assert(scratch_size >= ws::frame_input::max_frame_wire(limits::max_frame_bytes),
+                "one read into the shard's buffer must take a whole frame of the largest size");
 
   explicit io_shard(room& chat);
   ~io_shard() override;

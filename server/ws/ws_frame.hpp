@@ -110,6 +110,10 @@ class frame_reader {
   std::size_t wanted() const noexcept { return wanted_; }
   /** Bytes the reader holds (the fragments of a text message so far). */
   std::size_t held() const noexcept { return message_.capacity(); }
+  /** True between the first and the final frame of a fragmented message. */
+  bool fragmented() const noexcept { return in_message_; }
+  /** Bytes held for the fragmented message under way (0 when none is). */
+  std::size_t message_bytes() const noexcept { return in_message_ ? message_.capacity() : 0; }
 
  private:
   std::size_t fail(event& ev, std::uint16_t code, const char* why);

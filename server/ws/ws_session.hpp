@@ -3,7 +3,8 @@
 // (write_queue.hpp) whose frames all leave in one gathered write, one write in
 // flight; a client that stops reading is closed with 1013. Every handler of a
 // session runs on its shard's one thread; keep-alive pings, the idle
-// timeout and the close deadline come from the shard's sweep. Its phases and
+// timeout, the frame timeout (a frame must arrive whole in time) and the close
+// deadline come from the shard's sweep. Its phases and
 // their transitions are documented and decided in session_phase.hpp; this file
 // carries them out on the socket. Beside the phase, facts that are not phases:
 // a write in flight, a read in flight, a ping not yet answered, and why we cut
@@ -64,9 +65,11 @@ class ws_session final : public room_member,
         stream_(std::move(stream)),
         shard_(shard),
         ctx_(ctx),
-        input_(limits::max_frame_bytes, io_shard::scratch_size, tls),
+        input_(limits::max_frame_bytes, tls),
         queue_(ctx.cfg.max_queue_bytes, ctx.cfg.max_queue_frames),
-        open_(*ctx.stats.ws_open[room_member::info().speaks_v1() ? 1 : 0]) {}
+        open_(*ctx.stats.ws_open[room_member::info().speaks_v1() ? 1 : 0]) {
+    input_.limit(ctx.partial, room_member::info().address);
+  }
 
   ~ws_session() {
     shard_.remove(*this);
@@ -140,6 +143,7 @@ class ws_session final : public room_member,
       if (now >= close_deadline_) force_close("close handshake timed out");
       return;
     }
+    if (input_overdue(now)) return cut_input("a frame did not arrive whole in time");
     const auto idle = now - last_rx_;
     const auto timeout = static_cast<std::uint32_t>(ctx_.cfg.idle_timeout_s);
     if (idle >= timeout) return force_close("idle timeout");
@@ -316,6 +320,7 @@ class ws_session final : public room_member,
     const bool joined = phase_.joined();
     if (!phase_.finish()) return;
     queue_.drop_unsent(writing_);
+    input_.release();
     shard_.remove(*this);
     if (joined) ctx_.chat_room.leave(this);
     log::info("disconnect", "user=" + log::clean(info().user.username) + " addr=" + info().address + " " + how);
@@ -328,6 +333,10 @@ class ws_session final : public room_member,
     reading_ = true;
     if constexpr (tls) {
       const auto [at, room] = input_.room();
+      if (room == 0) {
+        reading_ = false;
+        return cut_input("too many bytes in unfinished frames");
+      }
       stream_.async_read_some(net::buffer(at, room),
                               [self = this->shared_from_this()](boost::system::error_code ec, std::size_t n) {
                                 self->on_tls_read(ec, n);
@@ -351,6 +360,7 @@ class ws_session final : public room_member,
         cap = io_shard::scratch_size;
       } else {
         std::tie(buf, cap) = input_.room();
+        if (cap == 0) return cut_input("too many bytes in unfinished frames");
       }
       const std::size_t n = socket().read_some(net::buffer(buf, cap), ec);
       if (ec == net::error::would_block || ec == net::error::try_again) break;
@@ -393,8 +403,45 @@ class ws_session final : public room_member,
   void parse(char* outside = nullptr, std::size_t n = 0) {
     auto on_event = [this](const ws::event& ev) { handle(ev); };
     auto go = [this] { return phase_.parses_input(); };
-    if (outside) return input_.consume(outside, n, on_event, go);
-    input_.consume_held(on_event, go);
+    if (outside) {
+      input_.consume(outside, n, on_event, go);
+    } else {
+      input_.consume_held(on_event, go);
+    }
+    if (input_.refused()) return cut_input("too many bytes in unfinished frames");
+    note_input();
+  }
+
+  /** Notes when the unfinished frame held now (and the fragmented message
+   *  under way) began, for the frame timeout. */
+  void note_input() {
+    const auto now = shard_.now();
+    const bool fragmented = input_.fragmented();
+    if (fragmented && !in_fragments_) fragments_since_ = now;
+    in_fragments_ = fragmented;
+    const bool held = input_.held() > 0;
+    if (held && (!frame_held_ || input_.frames() != frame_mark_)) frame_since_ = now;
+    frame_held_ = held;
+    frame_mark_ = input_.frames();
+  }
+
+  /** True when a frame or a fragmented message has been unfinished for longer than the frame timeout. */
+  bool input_overdue(std::uint32_t now) const {
+    const auto limit = static_cast<std::uint32_t>(ctx_.cfg.frame_timeout_s);
+    return (frame_held_ && now - frame_since_ > limit) || (in_fragments_ && now - fragments_since_ > limit);
+  }
+
+  /** Gives up on the peer's input and closes with 1013: its unfinished frame
+   *  took too long, or the caps on bytes held for unfinished frames refused it. */
+  void cut_input(const char* why) {
+    input_.release();
+    frame_held_ = in_fragments_ = false;
+    if (!phase_.parses_input()) return;
+    log::warn("partial_frame", "user=" + log::clean(info().user.username) + " addr=" + info().address + " " + why +
+                                   " close=1013");
+    const auto next = phase_.peer_failed(ws::close_code::try_again_later);
+    if (next == ws::session_phase::step::send_close) ctx_.stats.ws_closed(ws::close_code::try_again_later).inc();
+    after_input_end(next, ws::close_code::try_again_later, why);
   }
 
   /** Carries out what the phase decided when the peer's input ended. */
@@ -456,6 +503,11 @@ class ws_session final : public room_member,
   std::uint32_t last_rx_ = 0;           ///< shard time of the last bytes read
   std::uint32_t close_deadline_ = 0;    ///< shard time the close handshake must end by
   const char* forced_ = nullptr;        ///< why we cut the socket, if we did
+  std::uint32_t frame_since_ = 0;       ///< shard time the unfinished frame held now began
+  std::uint32_t fragments_since_ = 0;   ///< shard time the fragmented message under way began
+  std::size_t frame_mark_ = 0;          ///< input_.frames() when frame_since_ was last checked
+  bool frame_held_ = false;             ///< an unfinished frame is held
+  bool in_fragments_ = false;           ///< a fragmented message is under way
   ws::session_phase phase_;
   metrics::gauge_hold open_;            ///< counts this socket among the open ones of its protocol
   bool writing_ = false;  ///< a write is in flight

@@ -34,6 +34,11 @@ TEST_CASE("defaults come from the shared limits", "[config]") {
   CHECK(r.cfg->max_queue_bytes == chat::limits::max_queue_bytes);
   CHECK(r.cfg->max_queue_frames == chat::limits::max_queue_frames);
   CHECK(r.cfg->idle_timeout_s == chat::limits::ws_idle_timeout_s);
+  CHECK(r.cfg->frame_timeout_s == chat::limits::ws_frame_timeout_s);
+  CHECK(r.cfg->max_partial_bytes == chat::limits::max_partial_bytes);
+  CHECK(r.cfg->max_partial_bytes_per_address == chat::limits::max_partial_bytes_per_address);
+  CHECK(r.cfg->history_per_second == chat::limits::history_per_second);
+  CHECK(r.cfg->history_burst == chat::limits::history_burst);
   CHECK(r.cfg->commit_interval_ms == chat::limits::commit_interval_ms);
   CHECK(r.cfg->session_check_interval_ms == chat::limits::session_check_interval_s * 1000);
   CHECK_FALSE(r.cfg->fsync_full);
@@ -49,7 +54,9 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
                         "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--rate-burst", "7",
                         "--rate-strikes", "2", "--max-queue-bytes", "65536", "--max-queue-frames", "10",
                         "--idle-timeout", "20", "--commit-interval", "25", "--fsync", "full", "--log-format", "json",
-                        "--metrics-allow", "10.0.0.0/8", "--metrics-allow=::1"});
+                        "--metrics-allow", "10.0.0.0/8", "--metrics-allow=::1", "--frame-timeout", "4",
+                        "--max-partial-bytes", "1048576", "--max-partial-bytes-per-address=131072",
+                        "--history-rate", "0.5", "--history-burst", "3"});
   REQUIRE(r.cfg);
   const auto& c = *r.cfg;
   CHECK(c.host == "0.0.0.0");
@@ -71,6 +78,11 @@ TEST_CASE("every flag parses, in both spellings", "[config]") {
   CHECK(c.fsync_full);
   CHECK(c.log_json);
   CHECK(c.metrics_allow == std::vector<std::string>{"10.0.0.0/8", "::1"});
+  CHECK(c.frame_timeout_s == 4);
+  CHECK(c.max_partial_bytes == 1048576);
+  CHECK(c.max_partial_bytes_per_address == 131072);
+  CHECK(c.history_per_second == 0.5);
+  CHECK(c.history_burst == 3);
 }
 
 TEST_CASE("the flags --trusted-proxy, --public-url, --allow-host and --demo-users parse and refuse bad values",
@@ -159,6 +171,11 @@ TEST_CASE("bad flags are refused with a reason", "[config]") {
                                                                  {"--bogus"},
                                                                  {"--rate-limit", "-1"},
                                                                  {"--rate-limit", "nan"},
+                                                                 {"--frame-timeout", "0"},
+                                                                 {"--max-partial-bytes", "1000"},
+                                                                 {"--max-partial-bytes-per-address", "-1"},
+                                                                 {"--history-rate", "-1"},
+                                                                 {"--history-burst", "0.5"},
                                                                  {"--tls-cert", "c.pem"},
                                                                  {"--guest-mode=yes"},
                                                                  {"frobnicate"},
@@ -216,6 +233,8 @@ TEST_CASE("user commands and --help/--version", "[config]") {
   for (const char* flag : {"--host", "--port", "--db", "--web-root", "--threads", "--guest-mode", "--allow-origin",
                            "--tls-cert", "--tls-key", "--rate-limit", "--rate-burst", "--rate-strikes",
                            "--max-queue-bytes", "--max-queue-frames", "--idle-timeout", "--commit-interval", "--fsync", "--metrics-allow", "--help", "--version",
+                           "--frame-timeout", "--max-partial-bytes", "--max-partial-bytes-per-address", "--history-rate",
+                           "--history-burst",
                            "user add", "user passwd", "user list", "user disable", "user enable", "user grant-admin",
                            "user revoke-admin", "--first-name", "--last-name", "--job-title",
                            "backup DEST", "--force", "restore SRC", "--log-format text|json"}) {

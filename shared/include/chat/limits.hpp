@@ -25,10 +25,20 @@ inline constexpr std::size_t max_waiting_history_requests = 16;
 /// Most messages a since= resume sends at once; beyond it `limited` is true and
 /// the client pages back with history requests.
 inline constexpr std::size_t resume_max = 1000;
-/// Largest history frame, in bytes: a page that would be bigger keeps its
-/// newest messages and says `limited` (the client pages back). The server also
-/// keeps history frames within half of a socket's queue bound.
-inline constexpr std::size_t max_history_frame_bytes = 1024 * 1024;
+/// Largest history frame (or a seed client's resume), in bytes of encoded
+/// messages: a page that would be bigger keeps its newest messages and says
+/// `limited` (the client pages back). The server also keeps history frames
+/// within half of a socket's queue bound.
+inline constexpr std::size_t max_history_frame_bytes = 256 * 1024;
+/// History reads (a history request, a since= resume on connect) per
+/// connection: a bucket of `history_burst` refilled at `history_per_second`
+/// (--history-rate, --history-burst); per user (a guest: per address) twice
+/// both. A read beyond the buckets waits for its token; one that would wait
+/// longer than history_max_wait_s is refused (a request: error rate_limited;
+/// a join: close 1013).
+inline constexpr double history_per_second = 4.0;
+inline constexpr double history_burst = 8.0;
+inline constexpr int history_max_wait_s = 10;
 /// Longest client_id, in bytes (ASCII letters, digits, '-', '_', '.', ':').
 inline constexpr std::size_t max_client_id_bytes = 64;
 /// Longest username, in bytes (ASCII letters, digits, '.', '_', '-').
@@ -50,6 +60,14 @@ inline constexpr int rate_strikes = 10;
 /// WebSocket handshake and idle timeouts; the server pings at half the idle time.
 inline constexpr int ws_handshake_timeout_s = 30;
 inline constexpr int ws_idle_timeout_s = 60;
+/// A client frame (or fragmented message) must arrive whole within this many
+/// seconds of its first byte; else the socket closes with 1013 (--frame-timeout).
+inline constexpr int ws_frame_timeout_s = 15;
+/// Bytes held for clients' unfinished frames (and fragmented messages), per
+/// client address (IPv6: per /64) and in all; a growth past either closes that
+/// socket with 1013 (--max-partial-bytes-per-address, --max-partial-bytes).
+inline constexpr std::size_t max_partial_bytes_per_address = 2 * 1024 * 1024;
+inline constexpr std::size_t max_partial_bytes = 64 * 1024 * 1024;
 /// HTTP: header and body limits and the time allowed to send a request.
 inline constexpr std::size_t max_http_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_http_body_bytes = 16 * 1024;

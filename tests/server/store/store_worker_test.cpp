@@ -15,6 +15,7 @@
 #include <vector>
 
 using namespace chat::server;
+using namespace std::chrono_literals;
 
 TEST_CASE("store jobs run in order off the caller's thread and answer with a value or the error", "[store]") {
   store_worker w(16);
@@ -124,4 +125,40 @@ TEST_CASE("the periodic job runs on the worker between jobs, even when the queue
   const auto stopped_at = count();
   std::this_thread::sleep_for(std::chrono::milliseconds(150));  // three periods: none may run now
   CHECK(count() == stopped_at);
+}
+
+TEST_CASE("a job given a due time waits aside until then, without delaying the jobs behind it", "[store]") {
+  store_worker w(8);
+  std::mutex mu;
+  std::vector<std::string> order;
+  std::atomic<int> answers{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point later_ran{};
+  auto note = [&](std::string what) {
+    return [&, what](store_answer<int>) {
+      std::lock_guard lock(mu);
+      order.push_back(what);
+      ++answers;
+    };
+  };
+  REQUIRE(w.submit_at(t0 + 300ms, [&] {
+    later_ran = std::chrono::steady_clock::now();
+    return 0;
+  }, note("later")));
+  REQUIRE(w.submit([] { return 1; }, note("now")));
+  CHECK(w.pending() >= 1);  // the waiting job counts
+  REQUIRE(chat::test::wait_for([&] { return answers == 2; }));
+  CHECK(later_ran - t0 >= 300ms);
+  std::lock_guard lock(mu);
+  CHECK(order == std::vector<std::string>{"now", "later"});
+}
+
+TEST_CASE("stop() runs the jobs still waiting for their time at once", "[store]") {
+  store_worker w(8);
+  std::atomic<bool> ran{false};
+  REQUIRE(w.submit_at(std::chrono::steady_clock::now() + 1h, [&] { return ran = true; }, [](store_answer<bool>) {}));
+  const auto t0 = std::chrono::steady_clock::now();
+  w.stop();
+  CHECK(ran);
+  CHECK(std::chrono::steady_clock::now() - t0 < 10s);
 }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ void read_into(ws::frame_input& in, const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("a frame split across reads is kept until whole, then handed out once", "[frame_input]") {
-  ws::frame_input in(1024, 64 * 1024, true);
+  ws::frame_input in(1024, true);
   std::vector<std::string> texts;
   auto on_event = [&](const ws::event& ev) {
     if (ev.what == ws::event::kind::text) texts.emplace_back(ev.data);
@@ -54,7 +55,7 @@ TEST_CASE("a frame split across reads is kept until whole, then handed out once"
 }
 
 TEST_CASE("bytes read outside are parsed in place, only the unfinished rest is kept", "[frame_input]") {
-  ws::frame_input in(1024, 64 * 1024, false);
+  ws::frame_input in(1024, false);
   std::vector<std::string> texts;
   auto on_event = [&](const ws::event& ev) {
     if (ev.what == ws::event::kind::text) texts.emplace_back(ev.data);
@@ -68,15 +69,121 @@ TEST_CASE("bytes read outside are parsed in place, only the unfinished rest is k
   in.consume_held(on_event, go);
   CHECK(texts == std::vector<std::string>{"one", "two"});
   CHECK(in.held() == 0);
-  CHECK(in.room().second >= 4096);  // a new buffer only when asked for one
+  CHECK(in.room().second >= 1024);  // a new buffer only when asked for one (at most one frame: 1024 + 14)
 }
 
 TEST_CASE("parsing stops when the session says so and the rest is dropped", "[frame_input]") {
-  ws::frame_input in(1024, 64 * 1024, true);
+  ws::frame_input in(1024, true);
   int seen = 0;
   bool open = true;
   in.hold(text_frame("a") + text_frame("b") + text_frame("c"));
   in.consume_held([&](const ws::event&) { open = ++seen < 2; }, [&] { return open; });
   CHECK(seen == 2);
   CHECK(in.held() == 0);
+}
+
+namespace {
+
+/** The 14-byte header of a masked client text frame announcing `n` payload bytes (64-bit length form). */
+std::string long_header(std::uint64_t n) {
+  std::string h;
+  h.push_back('\x81');
+  h.push_back('\xff');
+  for (int i = 7; i >= 0; --i) h.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  h.append("\x11\x22\x33\x44", 4);
+  return h;
+}
+
+/** The 8-byte header of a masked client text frame announcing `n` payload bytes (16-bit length form). */
+std::string mid_header(std::uint16_t n) {
+  std::string h;
+  h.push_back('\x81');
+  h.push_back('\xfe');
+  h.push_back(static_cast<char>(n >> 8));
+  h.push_back(static_cast<char>(n & 0xff));
+  h.append("\x11\x22\x33\x44", 4);
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("a header announcing a big frame reserves only what arrived, growing with the bytes", "[frame_input]") {
+  ws::partial_budget budget(1 << 30, 1 << 30);
+  ws::frame_input in(64 * 1024, false);
+  in.limit(budget, "127.0.0.2");
+  auto none = [](const ws::event&) {};
+  auto go = [] { return true; };
+  std::string header = long_header(64 * 1024);
+  in.consume(header.data(), header.size(), none, go);
+  CHECK(in.held() == 14);
+  CHECK(in.charged() <= 14 + ws::frame_input::read_room);  // not the 64 KiB the header announced
+  CHECK(budget.held_by("127.0.0.2") == in.charged());
+  // One byte at a time: the buffer stays small.
+  for (int i = 0; i < 100; ++i) read_into(in, "x");
+  in.consume_held(none, go);
+  CHECK(in.held() == 114);
+  CHECK(in.charged() <= 114 + ws::frame_input::read_room);
+  // As the payload arrives the buffer doubles, never past one whole frame.
+  std::size_t grown = 0;
+  while (in.held() < 64 * 1024) {
+    auto [at, room] = in.room();
+    const auto n = std::min(room, 64 * 1024 + 14 - in.held() - 1);
+    std::memset(at, 'y', n);
+    in.filled(n);
+    grown = std::max(grown, in.charged());
+    if (n == 0) break;
+  }
+  CHECK(grown <= ws::frame_input::max_frame_wire(64 * 1024));
+  in.release();
+  CHECK(budget.total() == 0);
+}
+
+TEST_CASE("the budget refuses growth past the per-address or the total cap, and frees on release", "[frame_input]") {
+  ws::partial_budget budget(3 * 8192, 2 * 8192);
+  auto none = [](const ws::event&) {};
+  auto go = [] { return true; };
+  auto start = [&](ws::frame_input& in, const char* address) {
+    in.limit(budget, address);
+    std::string head = mid_header(60000) + std::string(3000, 'z');
+    in.consume(head.data(), head.size(), none, go);
+    return !in.refused();
+  };
+  ws::frame_input a1(64 * 1024, false), a2(64 * 1024, false), a3(64 * 1024, false);
+  CHECK(start(a1, "10.0.0.1"));
+  CHECK(start(a2, "10.0.0.1"));
+  CHECK_FALSE(start(a3, "10.0.0.1"));  // a third of about 7 KiB passes 16 KiB for the address
+  CHECK(a3.held() == 0);
+  CHECK(budget.held_by("10.0.0.1") == a1.charged() + a2.charged());
+  ws::frame_input b1(64 * 1024, false), b2(64 * 1024, false), b3(64 * 1024, false);
+  CHECK(start(b1, "10.0.0.2"));
+  CHECK_FALSE(start(b2, "10.0.0.2"));  // the total (24 KiB) is reached first
+  a1.release();
+  CHECK(start(b3, "10.0.0.2"));  // what a1 held is free again
+  // An IPv6 host is charged per /64.
+  CHECK(ws::address_group("2001:db8:1:2:aaaa::1") == ws::address_group("2001:db8:1:2:bbbb::9"));
+  CHECK(ws::address_group("2001:db8:1:2:aaaa::1") != ws::address_group("2001:db8:1:3::1"));
+  CHECK(ws::address_group("127.0.0.2") == "127.0.0.2");
+}
+
+TEST_CASE("a fragmented message is held and charged until its final frame", "[frame_input]") {
+  ws::partial_budget budget(1 << 30, 1 << 30);
+  ws::frame_input in(64 * 1024, false);
+  in.limit(budget, "127.0.0.2");
+  std::vector<std::string> texts;
+  auto on_event = [&](const ws::event& ev) {
+    if (ev.what == ws::event::kind::text) texts.emplace_back(ev.data);
+  };
+  auto go = [] { return true; };
+  std::string first = text_frame(std::string(100, 'a'));
+  first[0] = '\x01';  // text, not final
+  in.consume(first.data(), first.size(), on_event, go);
+  CHECK(in.pending());
+  CHECK(in.fragmented());
+  CHECK(in.charged() >= 100);
+  std::string last = text_frame("b");
+  last[0] = '\x80';  // continuation, final
+  in.consume(last.data(), last.size(), on_event, go);
+  CHECK(texts == std::vector<std::string>{std::string(100, 'a') + "b"});
+  CHECK_FALSE(in.pending());
+  CHECK(in.charged() == 0);
 }
