@@ -1,14 +1,12 @@
 // The names the open guest sockets hold (see guest_names.hpp).
 #include "auth/guest_names.hpp"
 
-#include <algorithm>
+#include <chat/validation.hpp>
 
 namespace chat::server {
 
 guest_names::claim guest_names::take(const std::string& name) {
-  std::string key = name;
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+  std::string key = ascii_lower(name);
   {
     std::lock_guard lock(table_->mu);
     if (!table_->names.insert(key).second) return nullptr;

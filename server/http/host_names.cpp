@@ -1,18 +1,14 @@
 // Host header names and --public-url (see host_names.hpp).
 #include "http/host_names.hpp"
 
+#include <chat/validation.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
 
 namespace chat::server {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -48,26 +44,26 @@ std::optional<std::string> host_name(std::string_view h) {
       return c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     });
     if (!v6) return std::nullopt;
-    return lower(name);
+    return ascii_lower(name);
   }
   const auto colon = h.find(':');
   name = h.substr(0, colon);
   if (colon != std::string_view::npos && !all_digits(h.substr(colon + 1))) return std::nullopt;
   if (name.empty() || !std::all_of(name.begin(), name.end(), name_char)) return std::nullopt;
-  return lower(name);
+  return ascii_lower(name);
 }
 
 std::optional<public_url> parse_public_url(std::string_view text) {
   std::string_view scheme;
   for (std::string_view s : {"https://", "http://"}) {
-    if (lower(text.substr(0, s.size())) == s) scheme = s;
+    if (ascii_lower(text.substr(0, s.size())) == s) scheme = s;
   }
   if (scheme.empty()) return std::nullopt;
   auto authority = text.substr(scheme.size());
   authority = authority.substr(0, authority.find('/'));
   const auto name = host_name(authority);
   if (!name) return std::nullopt;
-  return public_url{lower(scheme) + lower(authority), *name};
+  return public_url{ascii_lower(scheme) + ascii_lower(authority), *name};
 }
 
 host_names::host_names(std::string_view listen_host, const std::vector<std::string>& allowed,
@@ -75,9 +71,9 @@ host_names::host_names(std::string_view listen_host, const std::vector<std::stri
   names_ = {"localhost", "127.0.0.1", "::1"};
   std::string_view listen = listen_host;
   if (listen.size() > 2 && listen.front() == '[' && listen.back() == ']') listen = listen.substr(1, listen.size() - 2);
-  names_.push_back(lower(listen));
-  for (const auto& a : allowed) names_.push_back(lower(a));
-  if (!public_host.empty()) names_.push_back(lower(public_host));
+  names_.push_back(ascii_lower(listen));
+  for (const auto& a : allowed) names_.push_back(ascii_lower(a));
+  if (!public_host.empty()) names_.push_back(ascii_lower(public_host));
 }
 
 bool host_names::allows(std::string_view host_header) const {

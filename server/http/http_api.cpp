@@ -61,17 +61,11 @@ std::string cookie(bool tls, const std::string& value, std::int64_t max_age) {
 
 bool is_get(const http_request& r) { return r.method == "GET" || r.method == "HEAD"; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 }  // namespace
 
 std::string request_token(const http_request& r) {
   std::string_view auth = r.authorization;
-  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+  if (auth.size() > 7 && ascii_lower(auth.substr(0, 7)) == "bearer ") {
     auth.remove_prefix(7);
     while (!auth.empty() && auth.front() == ' ') auth.remove_prefix(1);
     return std::string(auth);
@@ -125,12 +119,12 @@ void http_api::on_store(const char* what, Job job, std::function<void(http_respo
 
 bool http_api::origin_allowed(const http_request& r) const {
   if (!r.has_origin) return true;
-  const std::string origin = lower(r.origin);
-  const std::string own = (r.tls ? "https://" : "http://") + lower(r.host);
+  const std::string origin = ascii_lower(r.origin);
+  const std::string own = (r.tls ? "https://" : "http://") + ascii_lower(r.host);
   if (!r.host.empty() && origin == own) return true;
   if (!public_origin_.empty() && origin == public_origin_) return true;
   for (const auto& allowed : cfg_.allow_origins) {
-    if (origin == lower(allowed)) return true;
+    if (origin == ascii_lower(allowed)) return true;
   }
   return false;
 }

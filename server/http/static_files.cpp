@@ -5,6 +5,7 @@
 
 #include <chat/codes.hpp>
 #include <chat/limits.hpp>
+#include <chat/validation.hpp>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -20,12 +21,6 @@
 
 namespace chat::server {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
 
 std::string_view extension(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -149,7 +144,7 @@ std::string_view mime_type(std::string_view path) {
       {"xml", "application/xml"},
       {"webmanifest", "application/manifest+json"},
   };
-  const auto it = table.find(lower(extension(path)));
+  const auto it = table.find(ascii_lower(extension(path)));
   return it == table.end() ? std::string_view("application/octet-stream") : it->second;
 }
 
@@ -218,7 +213,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
     const auto semi = item.find(';');
     std::string_view coding = item.substr(0, semi);
     while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
-    if (lower(coding) != "gzip" && coding != "*") continue;
+    if (ascii_lower(coding) != "gzip" && coding != "*") continue;
     if (semi != std::string_view::npos) {
       const auto q = item.find("q=", semi);
       if (q != std::string_view::npos && std::strtod(std::string(item.substr(q + 2)).c_str(), nullptr) <= 0) continue;

@@ -21,18 +21,6 @@ using namespace chat::test;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool under_asan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool under_asan = true;
-#else
-constexpr bool under_asan = false;
-#endif
-#else
-constexpr bool under_asan = false;
-#endif
-
 /** The process's usage once its descriptor count has stopped changing (sockets close asynchronously). */
 process_usage settled(int pid, std::chrono::milliseconds timeout = 30s) {
   auto last = usage_of(pid);

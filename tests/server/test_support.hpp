@@ -111,6 +111,19 @@ std::string server_binary();
 /** Writes a fresh self-signed certificate for 127.0.0.1 and its key (PEM), made by `openssl req`. */
 void make_self_signed_cert(const std::filesystem::path& cert, const std::filesystem::path& key);
 
+/** True in a build with AddressSanitizer (freed memory sits in its quarantine: RSS bounds need room). */
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool under_asan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool under_asan = true;
+#else
+inline constexpr bool under_asan = false;
+#endif
+#else
+inline constexpr bool under_asan = false;
+#endif
+
 /** What /proc says about a process: resident memory, open descriptors, and how many of them are sockets. */
 struct process_usage {
   long rss_kb = 0;

@@ -2,6 +2,8 @@
 // uploads the pixels.
 #include "platform/assets.hpp"
 
+#include "platform/gl_texture.hpp"
+
 #include <GLES3/gl3.h>
 #include <emscripten/emscripten.h>
 
@@ -23,12 +25,7 @@ EMSCRIPTEN_KEEPALIVE void chatroom_on_image(void* user, unsigned char* rgba, int
   auto* done = static_cast<texture_done*>(user);
   GLuint tex = 0;
   if (rgba != nullptr && size > 0) {
-    glGenTextures(1, &tex);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    tex = chat::web::new_bound_texture();
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   }

@@ -2,6 +2,8 @@
 // textures, web/js/text.js lays out and draws into them.
 #include "text/text_engine.hpp"
 
+#include "platform/gl_texture.hpp"
+
 #include <GLES3/gl3.h>
 #include <emscripten/emscripten.h>
 
@@ -55,13 +57,7 @@ text_texture text_engine::texture(std::string_view s, const text_style& style, f
     deferred_ = true;
     return text_texture{0, measure(s, style, ellipsis ? 0 : wrap)};
   }
-  GLuint tex = 0;
-  glGenTextures(1, &tex);
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  const GLuint tex = new_bound_texture();
   float out[6] = {};
   chatroom_text_render(key.text.c_str(), style.size, style.weight, key.color, wrap, ellipsis ? 1 : 0, dpr, out);
   const text_texture t{tex, text_extent{out[0], out[1], out[2] != 0}};

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace chat {
@@ -59,5 +60,9 @@ std::string_view body_error_text(body_status s) noexcept;
 /** Usernames: 1..32 bytes of ASCII letters, digits, '.', '_', '-', starting
  *  with a letter or digit. */
 bool is_valid_username(std::string_view s) noexcept;
+
+/** `s` with A-Z folded to a-z, nothing else changed: usernames and host names
+ *  compare ignoring ASCII letter case. */
+std::string ascii_lower(std::string_view s);
 
 }  // namespace chat

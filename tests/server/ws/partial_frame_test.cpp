@@ -21,18 +21,6 @@ using namespace chat::test;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool under_asan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool under_asan = true;
-#else
-constexpr bool under_asan = false;
-#endif
-#else
-constexpr bool under_asan = false;
-#endif
-
 /** The 14-byte header of a masked client text frame announcing `n` payload bytes. */
 std::string long_header(std::uint64_t n) {
   std::string h;
