@@ -1,23 +1,7 @@
 // The caps on bytes held in unfinished frames (see partial_budget.hpp).
 #include "ws/partial_budget.hpp"
 
-#include <arpa/inet.h>
-
-#include <cstring>
-
 namespace chat::server::ws {
-
-std::string address_group(const std::string& address) {
-  if (address.find(':') == std::string::npos) return address;
-  unsigned char bytes[16];
-  if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return address;
-  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(bytes, mapped, sizeof mapped) == 0) return address;  // an IPv4 peer: itself
-  std::memset(bytes + 8, 0, 8);
-  char text[INET6_ADDRSTRLEN];
-  if (!inet_ntop(AF_INET6, bytes, text, sizeof text)) return address;
-  return std::string(text) + "/64";
-}
 
 bool partial_budget::charge(const std::string& address, std::size_t bytes) {
   std::lock_guard lock(mu_);

@@ -6,16 +6,14 @@
 // Thread-safe: sessions on every shard charge the same budget. No Beast here.
 #pragma once
 
+#include "http/address_list.hpp"
+
 #include <cstddef>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 namespace chat::server::ws {
-
-/** The key an address is charged under: an IPv6 address's /64 (one host
- *  usually has the whole /64), anything else as it is. */
-std::string address_group(const std::string& address);
 
 /** Bytes held in unfinished frames, per client address and in all. */
 class partial_budget {
@@ -46,7 +44,7 @@ class partial_budget {
 class partial_lease {
  public:
   partial_lease() = default;
-  /** Charges `budget` under address_group(address). */
+  /** Charges `budget` under address_group(address) (an IPv6 address by its /64). */
   partial_lease(partial_budget* budget, const std::string& address) : budget_(budget), address_(address_group(address)) {}
   ~partial_lease() { set(0); }
   partial_lease(const partial_lease&) = delete;

@@ -29,7 +29,7 @@ namespace {
 class fake_member final : public room_member {
  public:
   explicit fake_member(std::string name, bool v1 = true, std::optional<std::int64_t> since = {})
-      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, v1 ? protocol_version::v1 : protocol_version::legacy, false, "test", since, {}}) {}
+      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, v1 ? protocol_version::v1 : protocol_version::legacy, false, "test", since, {}, {}}) {}
 
   void deliver(event_list events) override {
     std::lock_guard lock(mu_);

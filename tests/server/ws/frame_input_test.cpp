@@ -160,9 +160,9 @@ TEST_CASE("the budget refuses growth past the per-address or the total cap, and 
   a1.release();
   CHECK(start(b3, "10.0.0.2"));  // what a1 held is free again
   // An IPv6 host is charged per /64.
-  CHECK(ws::address_group("2001:db8:1:2:aaaa::1") == ws::address_group("2001:db8:1:2:bbbb::9"));
-  CHECK(ws::address_group("2001:db8:1:2:aaaa::1") != ws::address_group("2001:db8:1:3::1"));
-  CHECK(ws::address_group("127.0.0.2") == "127.0.0.2");
+  CHECK(chat::server::address_group("2001:db8:1:2:aaaa::1") == chat::server::address_group("2001:db8:1:2:bbbb::9"));
+  CHECK(chat::server::address_group("2001:db8:1:2:aaaa::1") != chat::server::address_group("2001:db8:1:3::1"));
+  CHECK(chat::server::address_group("127.0.0.2") == "127.0.0.2");
 }
 
 TEST_CASE("a fragmented message is held and charged until its final frame", "[frame_input]") {
