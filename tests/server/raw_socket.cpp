@@ -129,6 +129,15 @@ std::string upgrade_request(std::uint16_t port, const std::string& target, const
   return r + "\r\n";
 }
 
+std::string long_frame_header(std::uint64_t n) {
+  std::string h;
+  h.push_back('\x81');
+  h.push_back('\xff');
+  for (int i = 7; i >= 0; --i) h.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  h.append("\x11\x22\x33\x44", 4);
+  return h;
+}
+
 std::string client_frame(std::uint8_t opcode, std::string_view payload) {
   std::string f;
   f.push_back(static_cast<char>(0x80 | opcode));

@@ -57,6 +57,8 @@ std::string upgrade_request(std::uint16_t port, const std::string& target, const
 
 /** One masked client frame (FIN set): opcode 1 text, 2 binary, 8 close, 9 ping. */
 std::string client_frame(std::uint8_t opcode, std::string_view payload);
+/** The 14-byte header of a masked client text frame announcing `n` payload bytes (64-bit length form), no payload. */
+std::string long_frame_header(std::uint64_t n);
 
 /** The number of HTTP responses in `bytes` (status lines). */
 int count_responses(std::string_view bytes);

@@ -4,6 +4,8 @@
 // and a plain socket's idle input holds no buffer.
 #include "ws/frame_input.hpp"
 
+#include "raw_socket.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <vector>
 
 using namespace chat::server;
+using chat::test::long_frame_header;
 
 namespace {
 
@@ -84,16 +87,6 @@ TEST_CASE("parsing stops when the session says so and the rest is dropped", "[fr
 
 namespace {
 
-/** The 14-byte header of a masked client text frame announcing `n` payload bytes (64-bit length form). */
-std::string long_header(std::uint64_t n) {
-  std::string h;
-  h.push_back('\x81');
-  h.push_back('\xff');
-  for (int i = 7; i >= 0; --i) h.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  h.append("\x11\x22\x33\x44", 4);
-  return h;
-}
-
 /** The 8-byte header of a masked client text frame announcing `n` payload bytes (16-bit length form). */
 std::string mid_header(std::uint16_t n) {
   std::string h;
@@ -113,7 +106,7 @@ TEST_CASE("a header announcing a big frame reserves only what arrived, growing w
   in.limit(budget, "127.0.0.2");
   auto none = [](const ws::event&) {};
   auto go = [] { return true; };
-  std::string header = long_header(64 * 1024);
+  std::string header = long_frame_header(64 * 1024);
   in.consume(header.data(), header.size(), none, go);
   CHECK(in.held() == 14);
   CHECK(in.charged() <= 14 + ws::frame_input::read_room);  // not the 64 KiB the header announced

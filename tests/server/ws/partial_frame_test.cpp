@@ -21,16 +21,6 @@ using namespace chat::test;
 
 namespace {
 
-/** The 14-byte header of a masked client text frame announcing `n` payload bytes. */
-std::string long_header(std::uint64_t n) {
-  std::string h;
-  h.push_back('\x81');
-  h.push_back('\xff');
-  for (int i = 7; i >= 0; --i) h.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  h.append("\x11\x22\x33\x44", 4);
-  return h;
-}
-
 /** True if the server's bytes hold a close frame with `code` (a short-form frame: 0x88, length, code). */
 bool closed_with(const raw_socket& s, std::uint16_t code) {
   const std::string& in = s.received();
@@ -97,7 +87,7 @@ TEST_CASE("headers announcing 64 KiB frames then a byte a second: memory stays b
   std::vector<std::unique_ptr<raw_socket>> loris;
   for (int i = 0; i < peers; ++i) loris.push_back(open_raw(port, t1, from[i % from.size()].c_str()));
   const auto started = std::chrono::steady_clock::now();
-  for (auto& s : loris) REQUIRE(s->send(long_header(64 * 1024)));
+  for (auto& s : loris) REQUIRE(s->send(long_frame_header(64 * 1024)));
   // Then one byte a second, twice: still within the 3 s frame timeout.
   for (int round = 0; round < 2; ++round) {
     std::this_thread::sleep_for(1s);  // the attacker's pace
@@ -141,7 +131,7 @@ TEST_CASE("a trickled frame and a fragmented message that never ends close with 
   auto fragments = open_raw(port, t1);
   auto busy = open_raw(port, t1);
   const auto started = std::chrono::steady_clock::now();
-  REQUIRE(trickler->send(long_header(64 * 1024)));
+  REQUIRE(trickler->send(long_frame_header(64 * 1024)));
   std::string first = client_frame(1, "part one ");
   first[0] = '\x01';  // text, not final
   REQUIRE(fragments->send(first));
@@ -180,7 +170,7 @@ TEST_CASE("the caps on bytes held for unfinished frames close the excess with 10
   const auto t1 = login(port, "user1", "user1");
   auto watcher = join_v1(port, login(port, "user2", "user2"));
   const auto& budget = s.get().partial_frames();
-  const std::string frame_start = long_header(64 * 1024) + std::string(60000, 'p');
+  const std::string frame_start = long_frame_header(64 * 1024) + std::string(60000, 'p');
 
   // Sends most of a big frame from `from`; true if the server holds it, false if it closed the socket with 1013.
   std::vector<std::unique_ptr<raw_socket>> holding;
