@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { ChatServer, loginOverHttp } from '../support/server.mjs';
 import {
   center, click, inputHandled, inputMark, launchChromium, login as loginAt, newPage as newBrowserPage,
-  openLogin as openLoginAt, say, scrollSettled, state, until, waitFor,
+  openLogin as openLoginAt, say, scrollSettled, state, tapAt, until, waitFor,
 } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
@@ -364,7 +364,7 @@ async function run(browser) {
   await openLogin(phone);
   for (const [field, text] of [['login.username', 'user2'], ['login.password', 'user2']]) {
     const [x, y] = await center(phone, field);
-    await phone.touchscreen.tap(x, y);
+    await tapAt(phone, x, y);
     await phone.keyboard.type(text);
   }
   await phone.keyboard.press('Enter');
@@ -373,12 +373,12 @@ async function run(browser) {
   const send = await phone.evaluate(() => window.chatroom.rect('composer.send'));
   check(send.x + send.width <= 360 && send.y + send.height <= 740, 'the footer fits a phone');
   let [x, y] = await center(phone, 'composer.text');
-  await phone.touchscreen.tap(x, y);
+  await tapAt(phone, x, y);
   await expect(phone, (ps) => ps.composer.focused, 'tapping the composer focuses the text area (the phone keyboard)');
   await phone.keyboard.type('from the phone');
   [x, y] = await center(phone, 'composer.send');
   mark = await inputMark(phone);
-  await phone.touchscreen.tap(x, y);
+  await tapAt(phone, x, y);
   await phone.waitForFunction(() => window.chatroom.state().messages.some((m) => m.text === 'from the phone' && m.state === 'sent'));
   s = await inputHandled(phone, 'the tap on send', { since: mark });
   check(s.composer.focused, 'the send button keeps the keyboard up');

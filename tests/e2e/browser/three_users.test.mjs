@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { center, click, fillLogin, launchChromium, newPage, openLogin, say, state, tap } from '../../support/browser.mjs';
+import { center, click, fillLogin, launchChromium, newPage, openLogin, say, state, tap, tapAt } from '../../support/browser.mjs';
 import { ChatServer } from '../../support/server.mjs';
 import { artifact } from '../artifacts.mjs';
 
@@ -135,7 +135,7 @@ test('on a phone the whole Chat Room is on screen and tapping the composer raise
     return el && `${el.tagName}:${el.dataset.name}`;
   }, [x, y]);
   assert.equal(under, 'TEXTAREA:composer.text');
-  await user3.touchscreen.tap(x, y);
+  await tapAt(user3, x, y);
   await user3.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'
     && document.activeElement.dataset.name === 'composer.text');
   assert.equal((await state(user3)).composer.focused, true);
