@@ -166,6 +166,10 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   ro.history_user = pace{2 * m.cfg.history_per_second, 2 * m.cfg.history_burst};
   ro.history_max_wait = std::chrono::seconds(limits::history_max_wait_s);
   ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
+  ro.user_quota_bytes = m.cfg.user_quota_bytes;
+  ro.retention_days = m.cfg.retention_days;
+  ro.retention_messages = m.cfg.retention_messages;
+  ro.retention_every = std::chrono::milliseconds(m.cfg.retention_check_ms);
   m.chat = std::make_unique<room>(*m.db, *m.reader, ro, make_local_fanout());
   const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {

@@ -32,7 +32,8 @@ room::room(message_store& s, store_worker& reader, room_options opts, std::uniqu
   writer_ = std::make_unique<message_writer>(
       s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
       [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
-      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval);
+      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval,
+      retention_schedule{opts.retention_days, opts.retention_messages, 1000, opts.retention_every});
 }
 
 room::~room() { stop_writer(); }
@@ -89,7 +90,8 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     } else if (info.speaks_v1()) {
       reply.events.push_back(make_event(encode(welcome_event{info.user, std::move(online), upto})));
       reply.events.push_back(
-          make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {}})));
+          make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {},
+                                          history_start(*page.value)})));
     } else {
       for (const auto& msg : page.value->messages) reply.events.push_back(make_event(encode(msg)));
     }
@@ -180,7 +182,8 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
       }
       return reply;
     }
-    write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0}, m};
+    write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0, opts_.user_quota_bytes},
+                      m};
     // A member on a shard has its I/O thread wake the writer once after all its
     // ready reads, so one commit takes the messages of all of them.
     const bool defer = m->on_shard();
@@ -204,6 +207,14 @@ void room::on_committed(std::vector<write_result>&& results) {
     if (r.outcome.duplicate) {
       // A resend of a stored message: the original, to its sender only.
       echoes.emplace_back(std::move(r.sender), make_event(encode(r.outcome.message)));
+    } else if (r.outcome.over_quota) {
+      const auto member = r.sender.lock();
+      log::warn("quota", (member ? who(member->info()) : r.outcome.message.username) + " quota_exceeded");
+      if (member && member->info().speaks_v1()) {
+        echoes.emplace_back(r.sender, error_text(wire_error::quota_exceeded,
+                                                 "Your stored messages have reached their quota; this one was not stored.",
+                                                 r.outcome.message.client_id));
+      }
     } else {
       batch->messages.push_back(std::move(r.outcome.message));
     }

@@ -146,6 +146,14 @@ struct room_options {
   pace history_user;
   std::chrono::milliseconds history_max_wait{10000};  ///< a read paced later is refused
   std::chrono::microseconds commit_interval{};    ///< see message_writer
+  /** Bytes of stored message bodies per sender; a send past it is refused
+   *  with quota_exceeded (0: no quota). */
+  std::int64_t user_quota_bytes = 0;
+  /** Retention (see message_writer): messages older than `retention_days`
+   *  or beyond the newest `retention_messages` are removed (0: that limit off). */
+  int retention_days = 0;
+  std::int64_t retention_messages = 0;
+  std::chrono::milliseconds retention_every{60000};  ///< how often retention looks for messages to remove
 };
 
 /** What a session must do after join() or handle_text(): queue `events`,

@@ -212,7 +212,8 @@ void message_list::draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, f
     text(dl, f.fonts.small, ImVec2(x, cy - ts.y * 0.5f), color::muted, label);
     f.redraw_within(50);
   } else if (!f.client.has_older()) {
-    const char* label = "This is the beginning of the chat room.";
+    const char* label = f.client.history_horizon() > 0 ? "History starts here: older messages were removed."
+                                                       : "This is the beginning of the chat room.";
     const ImVec2 ts = text_size(f.fonts.small, label);
     text(dl, f.fonts.small, ImVec2(origin.x + (width - ts.x) * 0.5f, cy - ts.y * 0.5f), color::faint, label);
   }
