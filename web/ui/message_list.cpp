@@ -1,7 +1,9 @@
 // The message list (see message_list.hpp).
 #include "ui/message_list.hpp"
 
+#include "client/markup_layout.hpp"
 #include "platform/browser_platform.hpp"
+#include "text/text_engine.hpp"
 
 #include <imgui_internal.h>
 
@@ -50,7 +52,7 @@ float message_list::row_height(draw_context& f, const log_row& r, float& card_w)
   const log_entry& e = f.client.log().entry(r);
   measured_size& m = measures_[e.key()];
   if (m.wrap != geo_.wrap) {
-    const ImVec2 s = text_size(f.fonts.body, e.text, geo_.wrap);
+    const ImVec2 s = formatted_size(f.fonts.body, e.text, geo_.wrap);
     m = measured_size{geo_.wrap, s.x, s.y};
   }
   float meta_w = 0;
@@ -156,6 +158,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   visible_.clear();
+  hover_link_.clear();
   if (rows.empty()) {
     const char* empty = live ? "No messages yet. Say hello!" : "";
     const ImVec2 ts = text_size(f.fonts.body, empty);
@@ -189,6 +192,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
     f.intents.load_older = true;
   }
   ImGui::EndChild();
+  draw_link_status(f, area);
 
   // Remember which message is at the top of the view, and where.
   anchor_key_ = 0;
@@ -255,7 +259,9 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   // The card: shadow, fill, border, as in the tutorial's list item.
   ImGui::SetCursorScreenPos(vmin(card));
   ImGui::PushID(static_cast<int>(e.key()));
-  ImGui::InvisibleButton("##card", ImVec2(cw, card_h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool pressed =
+      ImGui::InvisibleButton("##card", ImVec2(cw, card_h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool clicked = pressed && ImGui::IsMouseReleased(ImGuiMouseButton_Left);
   const bool hovered = ImGui::IsItemHovered();
   const bool menu = ImGui::IsItemClicked(ImGuiMouseButton_Right);
   ImGui::PopID();
@@ -274,9 +280,11 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   f.dom.rect(widget_name(e), card);
 
   const float tx = card.x + size::card_pad_x;
-  const screen_rect body = text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text, geo_.wrap,
-                                cw - 2 * size::card_pad_x);
+  unsigned body_texture = 0;
+  const screen_rect body = formatted_text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text,
+                                          geo_.wrap, cw - 2 * size::card_pad_x, body_texture);
   f.dom.rect(widget_name(e) + ".text", body);
+  if (hovered && body_texture != 0) link_under_pointer(f, e.text, body, body_texture, clicked);
 
   // The meta line, right-aligned like the tutorial's "by Name at Time".
   const float my = card.y + size::card_pad_y + m.h + meta_gap;
@@ -327,6 +335,32 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
       break;
     }
   }
+}
+
+void message_list::link_under_pointer(draw_context& f, const std::string& body, const screen_rect& r, unsigned texture,
+                                      bool clicked) {
+  const ImVec2 mp = ImGui::GetMousePos();
+  const auto hit = text::engine().hit(texture, mp.x - r.x, mp.y - r.y);
+  if (!hit || !hit->inside) return;
+  const markup::document doc = markup::parse(body);
+  const markup::run* run = markup::run_at(doc, hit->under);
+  if (run == nullptr || !(run->styles & markup::link) || !markup::allowed_href(run->href)) return;
+  hover_link_ = run->href;
+  ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  if (clicked) f.platform.open_link(run->href);
+}
+
+void message_list::draw_link_status(draw_context& f, const screen_rect& area) {
+  if (hover_link_.empty()) return;
+  // As browsers do: the full address at the bottom-left while the pointer is on a link.
+  const std::string shown = fit(f.fonts.small, hover_link_, std::max(80.0f, area.w * 0.7f));
+  const ImVec2 ts = text_size(f.fonts.small, shown);
+  const screen_rect pill{area.x + 4, area.y + area.h - ts.y - 12, ts.x + 16, ts.y + 8};
+  ImDrawList* fg = ImGui::GetForegroundDrawList();
+  fg->AddRectFilled(vmin(pill), vmax(pill), color::rgb(0xF7F8FA), 4.0f);
+  fg->AddRect(vmin(pill), vmax(pill), color::card_border, 4.0f);
+  text(fg, f.fonts.small, ImVec2(pill.x + 8, pill.y + 4), color::text, shown);
+  f.dom.rect("link.status", pill);
 }
 
 void message_list::draw_menu(draw_context& f) {

@@ -27,6 +27,8 @@ class message_list {
   /** Keys (log_entry::key()) of the messages on screen in the last draw. */
   const std::vector<std::int64_t>& visible_keys() const { return visible_; }
   float scroll_y() const { return scroll_y_; }
+  /** The address of the link under the pointer (shown at the bottom of the list), or empty. */
+  const std::string& hover_link() const { return hover_link_; }
   float scroll_max() const { return scroll_max_; }
 
  private:
@@ -46,6 +48,9 @@ class message_list {
   void draw_row(draw_context& f, ImDrawList* dl, std::size_t index, ImVec2 origin);  // origin by value: shifted to the column
   void draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, float width);
   void draw_menu(draw_context& f);
+  /** The link under the pointer in a message's text (`texture` drawn at `r`): pointer cursor, status line, opened on a click. */
+  void link_under_pointer(draw_context& f, const std::string& body, const screen_rect& r, unsigned texture, bool clicked);
+  void draw_link_status(draw_context& f, const screen_rect& area);
   std::string meta_text(draw_context& f, const log_entry& e, bool first) const;
 
   list_geometry geo_;
@@ -65,6 +70,7 @@ class message_list {
   std::vector<std::int64_t> visible_;
 
   std::int64_t menu_key_ = 0;
+  std::string hover_link_;
 };
 
 }  // namespace chat::web::ui
