@@ -97,15 +97,19 @@ async function againstTwin(p, clip, text, font) {
 
 async function run(browser) {
   const target = `${server.url}linked-page?from=chat`;
-  const texts = [`Docs at ${target} now`, 'not links: javascript:alert(1) and data:text/html,hi', 'word', '**word**', '`word`'];
-  const [linkId, badId, plainId, boldId, codeId] = await post('user2', texts);
+  const texts = [`Docs at ${target} now`, 'not links: javascript:alert(1) and data:text/html,hi', 'word', '**word**', '`word`',
+    '> a quote with **bold**\n```\nconst x = 1;  // a fenced block\n```\n_italic_, `code` and mailto:someone@example.com'];
+  const [linkId, badId, plainId, boldId, codeId, allId] = await post('user2', texts);
 
   const p = await newPage(browser, { viewport: { width: 1000, height: 800 }, deviceScaleFactor: 1 },
     { onPageError: (e) => check(false, 'no page errors', e.message) });
   await login(p, server.url, 'user1');
-  await waitFor(p, (s) => [linkId, badId, plainId, boldId, codeId].every((id) => s.visible.includes(id)) && !s.text_pending,
+  await waitFor(p, (s) => [linkId, badId, plainId, boldId, codeId, allId].every((id) => s.visible.includes(id)) && !s.text_pending,
     'the messages on screen, drawn');
   await p.screenshot({ path: artifact('links-conversation.png') });
+  const all = await rect(p, `message.${allId}`);
+  await p.screenshot({ path: artifact('links-formatting.png'), clip: { x: all.x - 4, y: all.y - 4, width: all.width + 8, height: all.height + 8 } });
+  check(all.height > 4 * 20, 'quote, fenced block and text are drawn on their own lines, markers left out', `card height ${all.height}`);
 
   // Bold and code: their own fonts, the markers not drawn.
   const plain = await rect(p, `message.${plainId}.text`), bold = await rect(p, `message.${boldId}.text`);
@@ -161,8 +165,8 @@ async function run(browser) {
   check(p.context().pages().length === pagesBefore, 'clicking javascript: or data: opens nothing');
 
   // The screen-reader mirror: the link is a real link to a new tab, in the accessibility tree.
-  const a = p.locator('#a11y a');
-  await until(() => a.count(), (n) => n === 1, 'one link in the mirror');
+  const a = p.locator(`#a11y a[href="${target}"]`);
+  await until(() => a.count(), (n) => n === 1, 'the link in the mirror');
   const attrs = await a.evaluate((el) => ({ href: el.getAttribute('href'), target: el.target, rel: el.rel, text: el.textContent }));
   check(attrs.href === target && attrs.target === '_blank' && attrs.rel === 'noopener noreferrer' && attrs.text === target,
     'the mirror has the link as <a href target=_blank rel="noopener noreferrer">', JSON.stringify(attrs));
