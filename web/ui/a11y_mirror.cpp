@@ -23,13 +23,10 @@ std::string delivery_note(const log_entry& e, connection_state c) {
   return "";
 }
 
-/** The shown text as [text, href] pairs (href "" for text), or null when it has no link. */
+/** The shown text (markers left out) as [text, href] pairs, href "" for text. */
 nlohmann::json text_parts(const std::string& body) {
-  const auto spans = markup::link_spans(body, markup::parse(body));
-  const bool any = std::any_of(spans.begin(), spans.end(), [](const markup::span& s) { return !s.href.empty(); });
-  if (!any) return nullptr;
   nlohmann::json parts = nlohmann::json::array();
-  for (const auto& s : spans) parts.push_back(nlohmann::json::array({s.text, s.href}));
+  for (const auto& s : markup::link_spans(body, markup::parse(body))) parts.push_back(nlohmann::json::array({s.text, s.href}));
   return parts;
 }
 
