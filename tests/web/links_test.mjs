@@ -127,6 +127,33 @@ async function run(browser) {
   check(dBold <= 0.25 && dStars > 0.25, 'the bold message\'s pixels match a bold "word" twin, not "**word**"',
     `ink difference ${dBold.toFixed(3)} vs ${dStars.toFixed(3)}`);
 
+  // Hit testing on a formatted layout: bytes of the original body at a point, rectangles of a byte range,
+  // left to right and right to left, and wrapping that never splits a grapheme inside a styled run.
+  const ht = await p.evaluate(() => {
+    const T = window.chatroomText;
+    const ltr = T.layoutRuns([{ k: 0, r: [['Hello ', 0, 0], ['bold', 1, 8], [' world', 0, 14]] }], 15);  // "Hello **bold** world"
+    const [b] = T.rects(ltr, 8, 12);
+    const rtl = T.layoutRuns([{ k: 0, r: [['שלום ', 0, 0], ['עולם', 1, 11]] }], 15);  // "שלום **עולם**"
+    const [r0] = T.rects(rtl, 0, 9), [r1] = T.rects(rtl, 11, 19);
+    const g = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const long = '👩‍💻'.repeat(30), bounds = new Set(Array.from(g.segment(long), (x) => x.index));
+    const wrapped = T.layoutRuns([{ k: 0, r: [['x ', 0, 0], [long, 1, 4]] }], 15, 400, 90);
+    return {
+      boldRect: b, plainW: ltr.lines[0].pieces[0].w,
+      startOfBold: T.hit(ltr, b.x + 1, 5), endOfBold: T.hit(ltr, b.x + b.w - 1, 5), pastEnd: T.hit(ltr, ltr.width + 20, 5),
+      rtl: { first: r0, second: r1, hitRight: T.hit(rtl, rtl.width - 1, 5), hitBold: T.hit(rtl, r1.x + r1.w - 1, 5) },
+      wrap: { lines: wrapped.lines.length, whole: wrapped.lines.slice(1).every((l) => bounds.has(l.start - 2)),
+              widest: Math.max(...wrapped.lines.map((l) => l.width)) },
+    };
+  });
+  check(Math.abs(ht.boldRect.x - ht.plainW) < 0.5 && ht.boldRect.w > 20, 'rects(): bold "word" is drawn right after "Hello "', JSON.stringify(ht.boldRect));
+  check(ht.startOfBold.under === 8 && ht.startOfBold.offset === 8 && ht.startOfBold.inside, 'hit(): the first letter of bold is byte 8 of the body', JSON.stringify(ht.startOfBold));
+  check(ht.endOfBold.under === 11 && ht.endOfBold.offset === 12, 'hit(): the right half of its last letter ends at byte 12', JSON.stringify(ht.endOfBold));
+  check(ht.pastEnd.offset === 20 && !ht.pastEnd.inside, 'hit(): past the end of the line is the end of the body, not on text', JSON.stringify(ht.pastEnd));
+  check(ht.rtl.second.x + ht.rtl.second.w <= ht.rtl.first.x + 0.5 && ht.rtl.hitRight.under === 0 && ht.rtl.hitBold.under === 11,
+    'right to left: the first word at the right, the bold one left of it, hits by byte', JSON.stringify(ht.rtl));
+  check(ht.wrap.lines > 1 && ht.wrap.whole && ht.wrap.widest <= 90, 'a long bold word wraps between graphemes within the width', JSON.stringify(ht.wrap));
+
   // The pointer on the link: its address at the bottom and the pointer cursor; off it, neither.
   const lr = await rect(p, `message.${linkId}.text`);
   const before = await twinWidth(p, 'Docs at ', '400 15px STACK');

@@ -295,7 +295,7 @@ mergeInto(LibraryManager.library, {
   },
 
   // For tests and the DOM layer: the font stack and line height the canvas uses.
-  chatroom_text_install__deps: ['$ChatroomText'],
+  chatroom_text_install__deps: ['$ChatroomText', '$ChatroomRuns'],
   chatroom_text_install: function() {
     window.chatroomText = {
       stack: ChatroomText.stack,
@@ -304,6 +304,10 @@ mergeInto(LibraryManager.library, {
       layout: function(text, size, weight, wrap) {
         return ChatroomText.layout(String(text), size, weight || 400, wrap || 0, false);
       },
+      // Formatted text (js/text_runs.js): paragraphs of [text, styles, byte offset] runs, and hit testing on the result.
+      layoutRuns: function(paras, size, weight, wrap) { return ChatroomText.layoutRuns(paras, size, weight || 400, wrap || 0, false); },
+      hit: function(l, x, y) { return ChatroomRuns.hit(l, x, y); },
+      rects: function(l, begin, end) { return ChatroomRuns.rects(l, begin, end); },
     };
   },
 });
