@@ -47,6 +47,7 @@ add_executable(chatroom
   ui/app.cpp
   ui/chat_view.cpp
   ui/login_view.cpp
+  ui/message_links.cpp
   ui/message_list.cpp
   ui/theme.cpp
   ui/widgets.cpp

@@ -1,9 +1,8 @@
 // The message list (see message_list.hpp).
 #include "ui/message_list.hpp"
 
-#include "client/markup_layout.hpp"
 #include "platform/browser_platform.hpp"
-#include "text/text_engine.hpp"
+#include "ui/message_links.hpp"
 
 #include <imgui_internal.h>
 
@@ -192,7 +191,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
     f.intents.load_older = true;
   }
   ImGui::EndChild();
-  draw_link_status(f, area);
+  draw_link_status(f, area, hover_link_);
 
   // Remember which message is at the top of the view, and where.
   anchor_key_ = 0;
@@ -284,7 +283,9 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   const screen_rect body = formatted_text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text,
                                           geo_.wrap, cw - 2 * size::card_pad_x, body_texture);
   f.dom.rect(widget_name(e) + ".text", body);
-  if (hovered && body_texture != 0) link_under_pointer(f, e.text, body, body_texture, clicked);
+  if (hovered && body_texture != 0) {
+    if (std::string href = link_under_pointer(f, e.text, body, body_texture, clicked); !href.empty()) hover_link_ = std::move(href);
+  }
 
   // The meta line, right-aligned like the tutorial's "by Name at Time".
   const float my = card.y + size::card_pad_y + m.h + meta_gap;
@@ -335,32 +336,6 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
       break;
     }
   }
-}
-
-void message_list::link_under_pointer(draw_context& f, const std::string& body, const screen_rect& r, unsigned texture,
-                                      bool clicked) {
-  const ImVec2 mp = ImGui::GetMousePos();
-  const auto hit = text::engine().hit(texture, mp.x - r.x, mp.y - r.y);
-  if (!hit || !hit->inside) return;
-  const markup::document doc = markup::parse(body);
-  const markup::run* run = markup::run_at(doc, hit->under);
-  if (run == nullptr || !(run->styles & markup::link) || !markup::allowed_href(run->href)) return;
-  hover_link_ = run->href;
-  ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-  if (clicked) f.platform.open_link(run->href);
-}
-
-void message_list::draw_link_status(draw_context& f, const screen_rect& area) {
-  if (hover_link_.empty()) return;
-  // As browsers do: the full address at the bottom-left while the pointer is on a link.
-  const std::string shown = fit(f.fonts.small, hover_link_, std::max(80.0f, area.w * 0.7f));
-  const ImVec2 ts = text_size(f.fonts.small, shown);
-  const screen_rect pill{area.x + 4, area.y + area.h - ts.y - 12, ts.x + 16, ts.y + 8};
-  ImDrawList* fg = ImGui::GetForegroundDrawList();
-  fg->AddRectFilled(vmin(pill), vmax(pill), color::rgb(0xF7F8FA), 4.0f);
-  fg->AddRect(vmin(pill), vmax(pill), color::card_border, 4.0f);
-  text(fg, f.fonts.small, ImVec2(pill.x + 8, pill.y + 4), color::text, shown);
-  f.dom.rect("link.status", pill);
 }
 
 void message_list::draw_menu(draw_context& f) {

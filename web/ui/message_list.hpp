@@ -48,9 +48,6 @@ class message_list {
   void draw_row(draw_context& f, ImDrawList* dl, std::size_t index, ImVec2 origin);  // origin by value: shifted to the column
   void draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, float width);
   void draw_menu(draw_context& f);
-  /** The link under the pointer in a message's text (`texture` drawn at `r`): pointer cursor, status line, opened on a click. */
-  void link_under_pointer(draw_context& f, const std::string& body, const screen_rect& r, unsigned texture, bool clicked);
-  void draw_link_status(draw_context& f, const screen_rect& area);
   std::string meta_text(draw_context& f, const log_entry& e, bool first) const;
 
   list_geometry geo_;
