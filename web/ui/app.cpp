@@ -155,6 +155,7 @@ std::string app::state_json() const {
   j["loading_older"] = client_.loading_older();
   j["notice"] = client_.notice();
   j["toast"] = chat_.toast();
+  j["link"] = chat_.list().hover_link();
   j["focused"] = dom_.focused_name();
   // Progress, for tests that must know their input was handled before asserting what did not happen.
   // "frame" is the test hook's field name (its contract with the tests): the draws made so far.
