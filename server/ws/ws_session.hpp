@@ -192,9 +192,12 @@ class ws_session final : public room_member,
     for (const auto& batch : gate_.open()) on_batch(batch);
     if (phase_.is(ws::phase::finished)) return;
     if (!early_.empty()) {
-      input_.hold(early_);
-      std::string().swap(early_);
-      parse();
+      // Parsed where they are, as a read into the shard's buffer: whole frames
+      // become events and only an unfinished one is kept (fuzz ws_session: a
+      // copy into the frame buffer kept at most one frame's bytes of them).
+      std::string early;
+      early.swap(early_);
+      parse(early.data(), early.size());
     }
     if (phase_.parses_input()) do_read();
   }
