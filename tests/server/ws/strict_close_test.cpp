@@ -56,6 +56,7 @@ TEST_CASE("a message sent right before the client's close, a protocol error or a
     // Both in one write: the server reads the message and the ending together.
     REQUIRE(s->send(client_frame(1, text) + e.frame));
     REQUIRE(s->read_until(std::string("\x88"), 10s));
+    REQUIRE(s->send(client_frame(8, std::string("\x03\xe8", 2))));  // answer the server's close
     REQUIRE(s->wait_closed(10s));
     const auto& in = s->received();
     const auto message = in.find("\"message\":\"" + text + "\"");
@@ -78,6 +79,7 @@ TEST_CASE("invalid UTF-8 in a text frame whose rest never arrives closes 1007 at
   REQUIRE(s->send(std::string_view(frame).substr(0, header + 21)));
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(s->read_until(std::string("\x88"), 5s));
+  REQUIRE(s->send(client_frame(8, std::string("\x03\xef", 2))));
   REQUIRE(s->wait_closed(5s));
   CHECK(std::chrono::steady_clock::now() - started < 3s);
   CHECK(close_at(s->received(), 1007) != std::string::npos);
