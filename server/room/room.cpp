@@ -189,6 +189,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
     const bool defer = m->on_shard();
     if (writer_->submit(std::move(req), !defer)) {
       reply.wake_writer = defer;
+      reply.submitted = true;
     } else {
       log::warn("busy", who(info) + " the write queue is full");
       if (info.speaks_v1()) reply.events.push_back(error_text(wire_error::busy, "The server is busy; send it again.", send->client_id));
@@ -203,6 +204,7 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
 void room::on_committed(std::vector<write_result>&& results) {
   auto batch = std::make_shared<committed_batch>();
   std::vector<std::pair<std::weak_ptr<room_member>, event_text>> echoes;
+  std::vector<std::pair<std::weak_ptr<room_member>, std::int64_t>> stored;
   for (auto& r : results) {
     if (r.outcome.duplicate) {
       // A resend of a stored message: the original, to its sender only.
@@ -216,12 +218,20 @@ void room::on_committed(std::vector<write_result>&& results) {
                                                  r.outcome.message.client_id));
       }
     } else {
+      stored.emplace_back(std::move(r.sender), r.outcome.message.id);
       batch->messages.push_back(std::move(r.outcome.message));
     }
   }
   if (!batch->messages.empty()) bus_->publish(std::move(batch));
+  // Each sender learns which broadcast to wait for before it closes (room_member::written).
+  for (auto& [w, id] : stored) {
+    if (auto member = w.lock()) member->written(id);
+  }
   for (auto& [w, f] : echoes) {
-    if (auto member = w.lock()) member->deliver(make_event_list({f}));
+    if (auto member = w.lock()) {
+      member->deliver(make_event_list({f}));
+      member->written(0);
+    }
   }
 }
 
@@ -251,9 +261,12 @@ void room::on_write_failed(std::vector<write_request>&& requests, const std::str
   log::error("store", "messages=" + std::to_string(requests.size()) + " error=" + log::clean(why));
   for (auto& r : requests) {
     auto member = r.sender.lock();
-    if (!member || !member->info().speaks_v1()) continue;
-    member->deliver(make_event_list({error_text(wire_error::unavailable, "The message could not be stored; send it again.",
-                                           r.draft.client_id)}));
+    if (!member) continue;
+    if (member->info().speaks_v1()) {
+      member->deliver(make_event_list({error_text(wire_error::unavailable,
+                                                  "The message could not be stored; send it again.", r.draft.client_id)}));
+    }
+    member->written(0);
   }
 }
 

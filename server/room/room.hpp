@@ -115,6 +115,10 @@ class room_member {
   virtual void deliver(event_list events) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
+  /** The writer is done with a message this member sent (member_reply::submitted):
+   *  stored as `id`, its broadcast published; or 0: refused or a resend, its
+   *  answer delivered already. Callable from any thread (the writer's). */
+  virtual void written(std::int64_t /*id*/) {}
 
   /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
@@ -167,6 +171,8 @@ struct member_reply {
   /** handle_text() queued a message for the writer without waking it (a
    *  member on a shard): the shard calls room::wake_writer() after its ready work. */
   bool wake_writer = false;
+  /** handle_text() gave a message to the writer: room_member::written() follows. */
+  bool submitted = false;
 };
 
 /** Members, presence, ordering and broadcast. Thread-safe. */
