@@ -139,6 +139,11 @@ const std::vector<value_flag>& value_flags() {
        number_in(&config::max_partial_bytes, std::size_t{65536}, no_limit)},
       {"max-partial-bytes-per-address", "a number >= 65536",
        number_in(&config::max_partial_bytes_per_address, std::size_t{65536}, no_limit)},
+      {"max-connections-per-user", "a number (0 = no cap)", number_in(&config::max_connections_per_user, std::size_t{0}, no_limit)},
+      {"max-connections-per-address", "a number (0 = no cap)",
+       number_in(&config::max_connections_per_address, std::size_t{0}, no_limit)},
+      {"connect-rate", "attempts per second (0 = off)", real_at_least(&config::connect_rate, 0)},
+      {"connect-burst", "a number of attempts >= 1", real_at_least(&config::connect_burst, 1)},
       {"commit-interval", "milliseconds from 0 to 1000", number_in(&config::commit_interval_ms, 0, 1000)},
       {"fsync", "normal or full",
        [](std::string_view v, config& c) {
@@ -262,6 +267,10 @@ config default_config() {
   c.frame_timeout_s = limits::ws_frame_timeout_s;
   c.max_partial_bytes = limits::max_partial_bytes;
   c.max_partial_bytes_per_address = limits::max_partial_bytes_per_address;
+  c.max_connections_per_user = limits::max_connections_per_user;
+  c.max_connections_per_address = limits::max_connections_per_address;
+  c.connect_rate = limits::connect_rate;
+  c.connect_burst = limits::connect_burst;
   c.commit_interval_ms = limits::commit_interval_ms;
   return c;
 }
@@ -382,6 +391,13 @@ std::string help_text() {
   h += "                        would pass it closes with 1013 (default " + std::to_string(d.max_partial_bytes) + ")\n";
   h += "  --max-partial-bytes-per-address N\n";
   h += "                        the same per client address, IPv6 per /64 (default " + std::to_string(d.max_partial_bytes_per_address) + ")\n";
+  h += "  --max-connections-per-user N\n";
+  h += "                        open WebSockets of one user; one more is refused with 429 (default " + std::to_string(d.max_connections_per_user) + "; 0: no cap)\n";
+  h += "  --max-connections-per-address N\n";
+  h += "                        open WebSockets from one client address, IPv6 per /64 (default " + std::to_string(d.max_connections_per_address) + "; 0: no cap)\n";
+  h += "  --connect-rate R      WebSocket upgrade attempts per second per client address, beyond the\n";
+  h += "                        burst; more get 429 (default " + std::to_string(int(d.connect_rate)) + "; 0: off)\n";
+  h += "  --connect-burst B     upgrade attempts one address may make at once (default " + std::to_string(int(d.connect_burst)) + ")\n";
   h += "  --commit-interval MS  while messages keep coming, commit (and broadcast) them together at\n";
   h += "                        most every MS ms, one write per socket for all of them (default " +
        std::to_string(d.commit_interval_ms) + "; 0-1000;\n";
