@@ -42,6 +42,16 @@ mergeInto(LibraryManager.library, {
       _chatroom_transport_http_done(self, id, status, p, retryAfter);
       _free(p);
     };
+    // The page's first request, if index.html already made it (GET /api/me), is answered from
+    // there. Only the first: after another request (a logout left over from the last visit)
+    // that early answer may be stale.
+    var early = Module['chatroomEarly'];
+    Module['chatroomEarly'] = null;
+    var answered = early && init.method === 'GET' && early[new URL(url).pathname];
+    if (answered) {
+      answered.then(function(a) { done(a.status, a.text, -1); }, function() { done(0, '', -1); });
+      return;
+    }
     var doFetch = Module['chatroomFetch'] || fetch;
     doFetch(url, init).then(function(r) {
       var ra = parseInt(r.headers.get('Retry-After') || '', 10);
