@@ -145,6 +145,11 @@ const std::vector<value_flag>& value_flags() {
       {"connect-rate", "attempts per second (0 = off)", real_at_least(&config::connect_rate, 0)},
       {"connect-burst", "a number of attempts >= 1", real_at_least(&config::connect_burst, 1)},
       {"commit-interval", "milliseconds from 0 to 1000", number_in(&config::commit_interval_ms, 0, 1000)},
+      {"retention-days", "a number of days >= 0", number_in(&config::retention_days, 0, 100'000)},
+      {"retention-messages", "a number >= 0",
+       number_in(&config::retention_messages, std::int64_t{0}, std::numeric_limits<std::int64_t>::max())},
+      {"user-quota-bytes", "a number >= 0",
+       number_in(&config::user_quota_bytes, std::int64_t{0}, std::numeric_limits<std::int64_t>::max())},
       {"fsync", "normal or full",
        [](std::string_view v, config& c) {
          if (v != "normal" && v != "full") return false;
@@ -402,6 +407,12 @@ std::string help_text() {
   h += "                        most every MS ms, one write per socket for all of them (default " +
        std::to_string(d.commit_interval_ms) + "; 0-1000;\n";
   h += "                        0: as soon as the writer is free); a message after a pause goes at once\n";
+  h += "  --retention-days D    remove messages older than D days, and\n";
+  h += "  --retention-messages N\n";
+  h += "                        keep only the newest N messages (default 0: keep all; removal runs while\n";
+  h += "                        no message waits; clients are told where history now starts)\n";
+  h += "  --user-quota-bytes N  bytes of stored message bodies per sender; a message past it is refused\n";
+  h += "                        with quota_exceeded (default 0: no quota)\n";
   h += "  --fsync normal|full   normal (default): a message is committed to the write-ahead log before\n";
   h += "                        anyone receives it and survives a crash of the server; full: every\n";
   h += "                        commit also waits for fsync, so it survives power loss and kernel crashes\n";

@@ -74,6 +74,10 @@ struct config {
   double connect_burst = 0;
   bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
   int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
+  int retention_days = 0;               ///< remove messages older than this many days; 0: keep them
+  std::int64_t retention_messages = 0;  ///< keep only this many of the newest messages; 0: all
+  std::int64_t user_quota_bytes = 0;    ///< bytes of stored message bodies per sender; 0: no quota
+  int retention_check_ms = 60000;       ///< how often retention looks for messages to remove; no flag, tests shorten it
   bool log_json = false;         ///< --log-format json: one JSON object per log line
   /** Longest opening handshake of a WebSocket (see ws/handshake.hpp); no flag, tests shorten it. */
   int ws_handshake_timeout_s = limits::ws_handshake_timeout_s;

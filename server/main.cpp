@@ -1,5 +1,5 @@
 // chatroom-server: parses the command line, then runs a user command, a backup
-// or restore, or the server until SIGINT/SIGTERM. All the work is in chat_server_lib.
+// or restore, or the server until SIGINT/SIGTERM (SIGHUP reloads the TLS certificate). All the work is in chat_server_lib.
 #include "config.hpp"
 #include "log.hpp"
 #include "server.hpp"
@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   const std::string files = raise_open_files_limit();
@@ -80,7 +81,10 @@ int main(int argc, char** argv) {
     std::printf("listening on %s\n", server.url().c_str());
     std::fflush(stdout);
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+      log::info("signal", "SIGHUP");
+      server.reload_tls();  // logs what it did; a bad file keeps the old certificate
+    }
     log::info("signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
   } catch (const startup_error& e) {

@@ -15,6 +15,7 @@
 #include "server_context.hpp"
 #include "http/session_start.hpp"
 #include "http/static_files.hpp"
+#include "http/tls_context.hpp"
 #include "metrics/process_metrics.hpp"
 #include "stats.hpp"
 #include "store/metered_store.hpp"
@@ -29,7 +30,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
@@ -64,7 +64,7 @@ struct chat_server::impl {
   std::unique_ptr<ws::partial_budget> partial;
   std::unique_ptr<connection_caps> caps;
   std::unique_ptr<server_context> ctx;
-  std::optional<net::ssl::context> ssl;
+  std::unique_ptr<tls_certificates> tls;  ///< the certificate new connections get (SIGHUP reloads it)
 
   // Destroyed first (declared last): pending handlers release the sessions,
   // whose destructors still use the room above. One shard (io_context and
@@ -100,8 +100,8 @@ struct chat_server::impl {
       std::string address = ignored ? std::string("?") : peer.address().to_string();
       // Start the session on its own shard's thread.
       net::post(shard.context(), [this, &shard, socket = std::move(socket), address = std::move(address)]() mutable {
-        if (ssl) {
-          start_tls_session(std::move(socket), shard, *ctx, std::move(address), *ssl);
+        if (tls) {
+          start_tls_session(std::move(socket), shard, *ctx, std::move(address), *tls->current());
         } else {
           start_plain_session(std::move(socket), shard, *ctx, std::move(address));
         }
@@ -123,11 +123,7 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   }
   if (m.cfg.tls()) {
     try {
-      m.ssl.emplace(net::ssl::context::tls_server);
-      m.ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
-      m.ssl->use_certificate_chain_file(m.cfg.tls_cert);
-      m.ssl->use_private_key_file(m.cfg.tls_key, net::ssl::context::pem);
+      m.tls = std::make_unique<tls_certificates>(m.cfg.tls_cert, m.cfg.tls_key);
     } catch (const std::exception& e) {
       throw startup_error("--tls-cert/--tls-key: " + std::string(e.what()));
     }
@@ -168,6 +164,10 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   ro.history_user = pace{2 * m.cfg.history_per_second, 2 * m.cfg.history_burst};
   ro.history_max_wait = std::chrono::seconds(limits::history_max_wait_s);
   ro.commit_interval = std::chrono::milliseconds(m.cfg.commit_interval_ms);
+  ro.user_quota_bytes = m.cfg.user_quota_bytes;
+  ro.retention_days = m.cfg.retention_days;
+  ro.retention_messages = m.cfg.retention_messages;
+  ro.retention_every = std::chrono::milliseconds(m.cfg.retention_check_ms);
   m.chat = std::make_unique<room>(*m.db, *m.reader, ro, make_local_fanout());
   const unsigned n = m.cfg.threads ? m.cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
@@ -294,6 +294,22 @@ void chat_server::stop() {
     log::error("shutdown", "close error=" + log::clean(e.what()));
   }
   log::info("stopped", "last_id=" + std::to_string(m.chat->last_id()));
+}
+
+bool chat_server::reload_tls() {
+  auto& m = *impl_;
+  if (!m.tls) {
+    log::info("tls_reload", "no --tls-cert: nothing to reload");
+    return false;
+  }
+  std::string error;
+  if (!m.tls->reload(error)) {
+    log::error("tls_reload", log::field("cert", m.cfg.tls_cert) + " error=" + log::clean(error) +
+                                 " kept=the previous certificate");
+    return false;
+  }
+  log::info("tls_reload", log::field("cert", m.cfg.tls_cert) + " new connections get it");
+  return true;
 }
 
 server_stats& chat_server::stats() { return impl_->stats; }

@@ -50,6 +50,11 @@ class chat_server {
    *  threads and flushes the store. Idempotent; the destructor calls it. */
   void stop();
 
+  /** Reads --tls-cert/--tls-key again (SIGHUP): new connections get the new
+   *  certificate, open ones keep theirs; bad files keep the old one. Logs the
+   *  outcome; false when nothing was swapped (also without TLS). Any thread. */
+  bool reload_tls();
+
   server_stats& stats();
   room& chat_room();
   /** Bytes held for clients' unfinished frames (ws/partial_budget.hpp). */

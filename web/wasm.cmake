@@ -47,6 +47,7 @@ add_executable(chatroom
   ui/app.cpp
   ui/chat_view.cpp
   ui/login_view.cpp
+  ui/message_links.cpp
   ui/message_list.cpp
   ui/theme.cpp
   ui/widgets.cpp
@@ -69,10 +70,11 @@ target_link_options(chatroom PRIVATE
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js"
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js"
   "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js"
+  "SHELL:--js-library ${CMAKE_CURRENT_SOURCE_DIR}/js/text_runs.js"
 )
 set_property(TARGET chatroom APPEND PROPERTY LINK_DEPENDS
              ${CMAKE_CURRENT_SOURCE_DIR}/js/platform.js ${CMAKE_CURRENT_SOURCE_DIR}/js/a11y.js
-             ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js)
+             ${CMAKE_CURRENT_SOURCE_DIR}/js/text.js ${CMAKE_CURRENT_SOURCE_DIR}/js/text_runs.js)
 
 # No font files: the browser draws text with its own fonts (web/js/text.js).
 # Emoji names, keywords and GitHub shortcodes for the picker (npm emojibase-data,

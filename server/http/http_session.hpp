@@ -21,6 +21,7 @@
 #include <chat/codes.hpp>
 #include <chat/limits.hpp>
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -67,8 +68,48 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
  private:
   void on_handshake(beast::error_code ec) {
+    if (ec && plain_http_on_tls(ec)) return refuse_plain_http();
     if (ec) return fail(ec, "tls handshake");
     do_read();
+  }
+
+  /** True when OpenSSL saw an HTTP request where a ClientHello belongs. */
+  static bool plain_http_on_tls(beast::error_code ec) {
+    return ec.category() == net::error::get_ssl_category() && ERR_GET_LIB(ec.value()) == ERR_LIB_SSL &&
+           ERR_GET_REASON(ec.value()) == SSL_R_HTTP_REQUEST;
+  }
+
+  /** Plain HTTP on the TLS port: a 400 in plain text saying so, then close
+   *  (the request itself went to OpenSSL and is not read). */
+  void refuse_plain_http() {
+    static constexpr char answer[] =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 45\r\nConnection: close\r\n\r\n"
+        "This port speaks https: use https:// (TLS).\r\n";
+    log::warn("http", "addr=" + address_ + " plain http on the tls port status=400");
+    auto& socket = beast::get_lowest_layer(stream_);
+    socket.expires_after(std::chrono::seconds(limits::http_write_timeout_s));
+    net::async_write(socket, net::buffer(answer, sizeof answer - 1),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       beast::error_code ignored;
+                       auto& s = beast::get_lowest_layer(self->stream_);
+                       s.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+                       if (ec) return s.close();
+                       s.expires_after(std::chrono::seconds(5));
+                       self->drain_.reset(new char[drain_size]);
+                       self->drain_plain();
+                     });
+  }
+
+  static constexpr std::size_t drain_size = 512;
+
+  /** Reads and drops what the plain client still sends until it closes (or
+   *  5 s): closing with unread bytes would reset the connection, and the 400 with it. */
+  void drain_plain() {
+    beast::get_lowest_layer(stream_).async_read_some(
+        net::buffer(drain_.get(), drain_size), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return beast::get_lowest_layer(self->stream_).close();
+          self->drain_plain();
+        });
   }
 
   void do_read() {
@@ -239,6 +280,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   Stream stream_;
+  std::unique_ptr<char[]> drain_;  ///< where drain_plain() drops a plain client's bytes (only then allocated)
   beast::flat_buffer buffer_{limits::max_http_read_buffer_bytes};  // a chunk header cannot grow it without bound
   io_shard& shard_;
   server_context& ctx_;

@@ -2,19 +2,22 @@
 #include "room/message_writer.hpp"
 
 #include "auth/auth.hpp"
+#include "log.hpp"
 
 #include <algorithm>
 
 namespace chat::server {
 
 message_writer::message_writer(message_store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending,
-                               std::size_t max_batch, std::chrono::microseconds commit_interval)
+                               std::size_t max_batch, std::chrono::microseconds commit_interval,
+                               retention_schedule retention)
     : store_(s),
       on_commit_(std::move(on_commit)),
       on_fail_(std::move(on_fail)),
       max_pending_(max_pending),
       max_batch_(std::max<std::size_t>(1, max_batch)),
       interval_(commit_interval),
+      retention_(retention),
       thread_([this] { run(); }) {}
 
 message_writer::~message_writer() { stop(); }
@@ -54,7 +57,14 @@ void message_writer::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      const auto woken = [&] { return stopping_ || !queue_.empty(); };
+      if (!retention_.active()) {
+        cv_.wait(lock, woken);
+      } else if (!cv_.wait_until(lock, next_prune_, woken)) {
+        lock.unlock();
+        prune_step();  // idle, and a step is due
+        continue;
+      }
       if (queue_.empty()) return;  // stopping and drained
       // Busy: let the rest of this interval's messages join the batch.
       const auto due = last_commit + interval_;
@@ -89,6 +99,23 @@ void message_writer::run() {
       on_fail_(std::move(batch), e.what());
     }
     batch.clear();
+  }
+}
+
+void message_writer::prune_step() {
+  using clock = std::chrono::steady_clock;
+  retention_policy policy;
+  if (retention_.days > 0) policy.older_than_ms = now_ms() - std::int64_t{retention_.days} * 86'400'000;
+  policy.keep_newest = retention_.messages;
+  try {
+    const auto r = store_.prune_messages(policy, retention_.step_rows);
+    if (r.removed > 0) {
+      log::info("retention", "removed=" + std::to_string(r.removed) + " horizon=" + std::to_string(r.horizon));
+    }
+    next_prune_ = clock::now() + (r.more ? clock::duration::zero() : clock::duration(retention_.every));
+  } catch (const std::exception& e) {
+    log::error("retention", "error=" + log::clean(e.what()));
+    next_prune_ = clock::now() + retention_.every;
   }
 }
 

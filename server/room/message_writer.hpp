@@ -3,7 +3,8 @@
 // and hands each committed batch, in id order, to the room, which publishes it
 // to the fan-out. Under load the commits are paced (one per interval), so each
 // takes many messages and each batch carries them all: one write per socket
-// per batch.
+// per batch. While no message waits, it also removes what retention no longer
+// keeps, a small step at a time, so a send waits for at most one step.
 #pragma once
 
 #include "store/messages.hpp"
@@ -35,6 +36,18 @@ struct write_result {
   std::weak_ptr<room_member> sender;
 };
 
+/** Retention run by the writer: messages older than `days` or beyond the
+ *  newest `messages` are removed (0: that limit off), in steps of
+ *  `step_rows` taken only while no message waits, a pass every `every`
+ *  (and steps back to back while a pass finds more). */
+struct retention_schedule {
+  int days = 0;
+  std::int64_t messages = 0;
+  std::size_t step_rows = 1000;
+  std::chrono::milliseconds every{60000};
+  bool active() const { return days > 0 || messages > 0; }
+};
+
 /** Group-committing writer thread. */
 class message_writer {
  public:
@@ -45,7 +58,7 @@ class message_writer {
    *  this long after the previous one started (0: as soon as woken); a
    *  message after a quiet spell is committed at once. */
   message_writer(message_store& s, commit_fn on_commit, fail_fn on_fail, std::size_t max_pending, std::size_t max_batch,
-                 std::chrono::microseconds commit_interval = {});
+                 std::chrono::microseconds commit_interval = {}, retention_schedule retention = {});
   ~message_writer();
   message_writer(const message_writer&) = delete;
   message_writer& operator=(const message_writer&) = delete;
@@ -62,6 +75,8 @@ class message_writer {
 
  private:
   void run();
+  /** One retention step; sets when the next is due. */
+  void prune_step();
 
   message_store& store_;
   commit_fn on_commit_;
@@ -75,6 +90,8 @@ class message_writer {
   bool stopping_ = false;
   bool pacing_ = false;  ///< the thread waits for the interval to pass: waking it is useless
   std::int64_t last_time_ms_ = 0;
+  const retention_schedule retention_;
+  std::chrono::steady_clock::time_point next_prune_{};  ///< the first step is due at once
   std::thread thread_;
 };
 

@@ -33,7 +33,8 @@ room::room(message_store& s, store_worker& reader, room_options opts, std::uniqu
   writer_ = std::make_unique<message_writer>(
       s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
       [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
-      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval);
+      opts.max_pending_writes, opts.max_write_batch, opts.commit_interval,
+      retention_schedule{opts.retention_days, opts.retention_messages, 1000, opts.retention_every});
 }
 
 room::~room() {
@@ -96,7 +97,8 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
     } else if (info.speaks_v1()) {
       reply.events.push_back(make_event(encode(welcome_event{info.user, *online, upto})));
       reply.events.push_back(
-          make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {}})));
+          make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {},
+                                          history_start(*page.value)})));
     } else {
       for (const auto& msg : page.value->messages) reply.events.push_back(make_event(encode(msg)));
     }
@@ -189,12 +191,14 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
       }
       return reply;
     }
-    write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0}, m};
+    write_request req{message_draft{info.user.username, std::string(check.text), send->client_id, 0, opts_.user_quota_bytes},
+                      m};
     // A member on a shard has its I/O thread wake the writer once after all its
     // ready reads, so one commit takes the messages of all of them.
     const bool defer = m->on_shard();
     if (writer_->submit(std::move(req), !defer)) {
       reply.wake_writer = defer;
+      reply.submitted = true;
     } else {
       log::warn("busy", who(info) + " the write queue is full");
       if (info.speaks_v1()) reply.events.push_back(error_text(wire_error::busy, "The server is busy; send it again.", send->client_id));
@@ -209,17 +213,34 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
 void room::on_committed(std::vector<write_result>&& results) {
   auto batch = std::make_shared<committed_batch>();
   std::vector<std::pair<std::weak_ptr<room_member>, event_text>> echoes;
+  std::vector<std::pair<std::weak_ptr<room_member>, std::int64_t>> stored;
   for (auto& r : results) {
     if (r.outcome.duplicate) {
       // A resend of a stored message: the original, to its sender only.
       echoes.emplace_back(std::move(r.sender), make_event(encode(r.outcome.message)));
+    } else if (r.outcome.over_quota) {
+      const auto member = r.sender.lock();
+      log::warn("quota", (member ? who(member->info()) : r.outcome.message.username) + " quota_exceeded");
+      if (member && member->info().speaks_v1()) {
+        echoes.emplace_back(r.sender, error_text(wire_error::quota_exceeded,
+                                                 "Your stored messages have reached their quota; this one was not stored.",
+                                                 r.outcome.message.client_id));
+      }
     } else {
+      stored.emplace_back(std::move(r.sender), r.outcome.message.id);
       batch->messages.push_back(std::move(r.outcome.message));
     }
   }
   if (!batch->messages.empty()) bus_->publish(std::move(batch));
+  // Each sender learns which broadcast to wait for before it closes (room_member::written).
+  for (auto& [w, id] : stored) {
+    if (auto member = w.lock()) member->written(id);
+  }
   for (auto& [w, f] : echoes) {
-    if (auto member = w.lock()) member->deliver(make_event_list({f}));
+    if (auto member = w.lock()) {
+      member->deliver(make_event_list({f}));
+      member->written(0);
+    }
   }
 }
 
@@ -249,9 +270,12 @@ void room::on_write_failed(std::vector<write_request>&& requests, const std::str
   log::error("store", "messages=" + std::to_string(requests.size()) + " error=" + log::clean(why));
   for (auto& r : requests) {
     auto member = r.sender.lock();
-    if (!member || !member->info().speaks_v1()) continue;
-    member->deliver(make_event_list({error_text(wire_error::unavailable, "The message could not be stored; send it again.",
-                                           r.draft.client_id)}));
+    if (!member) continue;
+    if (member->info().speaks_v1()) {
+      member->deliver(make_event_list({error_text(wire_error::unavailable,
+                                                  "The message could not be stored; send it again.", r.draft.client_id)}));
+    }
+    member->written(0);
   }
 }
 

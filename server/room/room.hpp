@@ -118,6 +118,10 @@ class room_member {
   virtual void deliver(event_list events) = 0;
   /** Closes the connection with `code`; callable from any thread. */
   virtual void close(std::uint16_t code, std::string reason) = 0;
+  /** The writer is done with a message this member sent (member_reply::submitted):
+   *  stored as `id`, its broadcast published; or 0: refused or a resend, its
+   *  answer delivered already. Callable from any thread (the writer's). */
+  virtual void written(std::int64_t /*id*/) {}
 
   /** Refused sends of this connection; used by room::handle_text on the member's I/O thread. */
   strike_counter strikes;
@@ -154,6 +158,14 @@ struct room_options {
   std::chrono::microseconds commit_interval{};    ///< see message_writer
   /** At most one presence event per interval, carrying the list as it is then. */
   std::chrono::milliseconds presence_interval{limits::presence_interval_ms};
+  /** Bytes of stored message bodies per sender; a send past it is refused
+   *  with quota_exceeded (0: no quota). */
+  std::int64_t user_quota_bytes = 0;
+  /** Retention (see message_writer): messages older than `retention_days`
+   *  or beyond the newest `retention_messages` are removed (0: that limit off). */
+  int retention_days = 0;
+  std::int64_t retention_messages = 0;
+  std::chrono::milliseconds retention_every{60000};  ///< how often retention looks for messages to remove
 };
 
 /** What a session must do after join() or handle_text(): queue `events`,
@@ -167,6 +179,8 @@ struct member_reply {
   /** handle_text() queued a message for the writer without waking it (a
    *  member on a shard): the shard calls room::wake_writer() after its ready work. */
   bool wake_writer = false;
+  /** handle_text() gave a message to the writer: room_member::written() follows. */
+  bool submitted = false;
 };
 
 /** Members, presence, ordering and broadcast. Thread-safe. */

@@ -4,10 +4,13 @@
 
 #include "log.hpp"
 #include "room/room.hpp"
+#include "store/messages.hpp"
 
 #include <chat/protocol.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +26,13 @@ inline event_list make_event_list(std::vector<event_text> events) {
 
 inline event_text error_text(std::string code, std::string_view message, std::string client_id = {}) {
   return make_event(encode(error_event{std::move(code), std::string(message), std::move(client_id)}));
+}
+
+/** A history frame's `horizon`: only on a page that reaches the start of the
+ *  stored history (nothing older left out) after retention removed messages. */
+inline std::optional<std::int64_t> history_start(const message_page& page) {
+  if (page.more_before || page.horizon <= 0) return std::nullopt;
+  return page.horizon;
 }
 
 /** How a member appears in log lines. */

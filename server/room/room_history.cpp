@@ -74,7 +74,8 @@ void room::read_history(const std::shared_ptr<room_member>& m, member_reply* rep
         member->deliver(make_event_list({error_text(wire_error::unavailable, "History is unavailable right now.")}));
       } else {
         member->deliver(make_event_list(
-            {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before}))}));
+            {make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, before,
+                                             history_start(*page.value)}))}));
       }
       {
         std::lock_guard lock(member->history_mu);

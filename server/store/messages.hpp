@@ -20,13 +20,17 @@ struct message_draft {
   std::string body;
   std::string client_id;  ///< empty: no de-duplication key
   std::int64_t time_ms = 0;
+  std::int64_t quota_bytes = 0;  ///< the sender's storage quota (bytes of stored bodies); 0: none
 };
 
 /** What storing a draft gave: the stored message, or the original one when
- *  (username, client_id) was already stored (`duplicate`). */
+ *  (username, client_id) was already stored (`duplicate`), or nothing when
+ *  storing it would take its sender past `quota_bytes` (`over_quota`: the
+ *  message keeps id 0 and is not stored). */
 struct append_outcome {
   chat_message message;
   bool duplicate = false;
+  bool over_quota = false;
 };
 
 /** Messages in ascending id order; `more_before` says older ones in the asked
@@ -34,6 +38,22 @@ struct append_outcome {
 struct message_page {
   std::vector<chat_message> messages;
   bool more_before = false;
+  std::int64_t horizon = 0;  ///< ids <= horizon were removed by retention (0: none ever was)
+};
+
+/** What retention keeps; a message goes when either limit says so. */
+struct retention_policy {
+  std::int64_t older_than_ms = 0;  ///< remove messages with time_ms below this (0: no age limit)
+  std::int64_t keep_newest = 0;    ///< keep only this many of the newest (0: no count limit)
+  bool active() const { return older_than_ms > 0 || keep_newest > 0; }
+};
+
+/** One retention step: how many messages went, the horizon after it, and
+ *  whether more are due (the step stopped at its row limit). */
+struct prune_result {
+  std::size_t removed = 0;
+  std::int64_t horizon = 0;
+  bool more = false;
 };
 
 /** Stored messages. Every method blocks on the engine and throws store_error
@@ -57,6 +77,14 @@ class message_store {
    *  id in the range is in it or counted by `more_before`. Any number of
    *  readers at once, concurrently with the writer; never on an I/O thread. */
   virtual message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) = 0;
+  /** Removes at most `max_rows` of the oldest messages that `policy` no longer
+   *  keeps, in one commit, with their bytes from their senders' storage, and
+   *  moves the horizon to the highest id removed. Called by the writer only
+   *  (between its commits, so a send waits at most one step). Messages go
+   *  oldest first: times never decrease along the ids. */
+  virtual prune_result prune_messages(const retention_policy& policy, std::size_t max_rows) = 0;
+  /** The highest id retention removed, 0 if none. */
+  virtual std::int64_t history_horizon() = 0;
 };
 
 }  // namespace chat::server

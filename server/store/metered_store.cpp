@@ -33,6 +33,10 @@ class metered_store final : public store {
     return out;
   }
   std::int64_t last_message_id() override { return inner_->last_message_id(); }
+  prune_result prune_messages(const retention_policy& policy, std::size_t max_rows) override {
+    return inner_->prune_messages(policy, max_rows);
+  }
+  std::int64_t history_horizon() override { return inner_->history_horizon(); }
   message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) override {
     timed t(stats_.store_history_seconds);
     return inner_->messages_page(after, upto, max);

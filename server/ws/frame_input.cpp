@@ -16,13 +16,6 @@ std::pair<char*, std::size_t> frame_input::room() {
   return {buf_.get() + len_, cap_ - len_};
 }
 
-void frame_input::hold(std::string_view bytes) {
-  if (!reserve(len_ + bytes.size())) return;
-  const std::size_t n = std::min(bytes.size(), cap_ - len_);
-  if (n > 0) std::memcpy(buf_.get() + len_, bytes.data(), n);
-  len_ += n;
-}
-
 void frame_input::release() {
   buf_.reset();
   cap_ = len_ = 0;

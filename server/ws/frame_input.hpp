@@ -58,8 +58,6 @@ class frame_input {
   std::pair<char*, std::size_t> room();
   /** `n` bytes were read into room(). */
   void filled(std::size_t n) { len_ += n; }
-  /** Holds `bytes`, which come before anything read later (dropped if refused()). */
-  void hold(std::string_view bytes);
   /** Frees the buffers and the charge: the peer's input is over. */
   void release();
 

@@ -7,8 +7,8 @@
 //   open           in the room; reading (text to the room, pings answered)
 //                  and writing.
 //   closing        the server closes: our close frame is queued behind what
-//                  was queued before it (or alone: 1013, protocol errors);
-//                  reading goes on, for the peer's close; its data is ignored.
+//                  was queued before it (or alone: 1013); reading goes on,
+//                  for the peer's close; its data is ignored.
 //   close_sent     our close frame has left; waiting for the peer's.
 //   flushing       input is over (the peer sent its close, or broke the
 //                  protocol): our close frame, the answer, is being written.
@@ -21,8 +21,11 @@
 //   created -> open              start()
 //   open -> closing              the room or the server closes it, a binary
 //                                frame (1003), a full queue (1013)
-//   open -> flushing             the peer's close (answered with its code, the
-//                                queue dropped) or a protocol error (its code)
+//   open -> flushing             the peer's close (answered with its code) or a
+//                                protocol error (its code)
+// After a binary frame, the peer's close or a protocol error, our close frame
+// waits until the broadcasts of the messages the peer sent before it are
+// queued (ws/own_messages.hpp), within the close deadline.
 //   closing -> close_sent        our close frame written
 //   closing -> flushing          the peer's close or a protocol error first
 //   close_sent -> shutting_down  the peer's close (or a protocol error)

@@ -162,6 +162,36 @@ bool utf8_checker::feed(const unsigned char* p, std::size_t n) noexcept {
   return true;
 }
 
+std::uint32_t frame_reader::load_key(const char* key) noexcept {
+  std::uint32_t k = 0;
+  std::memcpy(&k, key, 4);
+  return k;
+}
+
+bool frame_reader::check_early(const char* key, std::size_t have, std::uint64_t len, bool first) noexcept {
+  const std::uint32_t k = load_key(key);
+  if (early_len_ != len || early_key_ != k) {
+    // A frame not seen before: its text starts here (a first text frame starts a new message).
+    early_key_ = k;
+    early_len_ = len;
+    early_checked_ = 0;
+  }
+  if (early_checked_ == 0 && first) utf8_.reset();
+  // Unmask a copy of the new bytes (the frame itself is unmasked once whole).
+  const char* p = key + 4;
+  unsigned char chunk[256];
+  while (early_checked_ < have) {
+    const std::size_t n = std::min(sizeof chunk, have - early_checked_);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t at = early_checked_ + i;
+      chunk[i] = static_cast<unsigned char>(p[at] ^ key[at & 3]);
+    }
+    if (!utf8_.feed(chunk, n)) return false;
+    early_checked_ += n;
+  }
+  return true;
+}
+
 std::size_t frame_reader::fail(event& ev, std::uint16_t code, const char* why) {
   if (!failed_) {
     failed_ = true;
@@ -233,8 +263,13 @@ std::size_t frame_reader::next(char* data, std::size_t size, event& ev) {
     const std::uint64_t before = op == opcode::continuation ? message_size_ : 0;
     if (len > max_ || before + len > max_) return fail(ev, close_code::too_big, "message too big");
   }
+  const bool text = op == opcode::text || (op == opcode::continuation && message_text_);
   if (size < header || size - header < len) {
     wanted_ = header + static_cast<std::size_t>(len);
+    // Fail fast: check the text that is here before the frame is whole.
+    if (text && size > header && !check_early(data + header - 4, size - header, len, op == opcode::text)) {
+      return fail(ev, close_code::bad_payload, "text is not UTF-8");
+    }
     return 0;
   }
 
@@ -243,6 +278,10 @@ std::size_t frame_reader::next(char* data, std::size_t size, event& ev) {
   unmask(payload, n, data + header - 4);
   const std::size_t used = header + n;
   const auto* bytes = reinterpret_cast<const unsigned char*>(payload);
+  // The first `checked` payload bytes were checked while the frame arrived.
+  const std::size_t checked = text && early_key_ == load_key(data + header - 4) && early_len_ == len ? early_checked_ : 0;
+  early_checked_ = 0;
+  early_len_ = 0;
 
   switch (op) {
     case opcode::ping:
@@ -268,8 +307,8 @@ std::size_t frame_reader::next(char* data, std::size_t size, event& ev) {
       return used;
     }
     case opcode::text:
-      utf8_.reset();
-      if (!utf8_.feed(bytes, n)) return fail(ev, close_code::bad_payload, "text is not UTF-8");
+      if (checked == 0) utf8_.reset();
+      if (!utf8_.feed(bytes + checked, n - checked)) return fail(ev, close_code::bad_payload, "text is not UTF-8");
       if (fin) {
         if (!utf8_.complete()) return fail(ev, close_code::bad_payload, "text is not UTF-8");
         ev.what = event::kind::text;
@@ -293,7 +332,7 @@ std::size_t frame_reader::next(char* data, std::size_t size, event& ev) {
     case opcode::continuation:
       message_size_ += n;
       if (message_text_) {
-        if (!utf8_.feed(bytes, n)) return fail(ev, close_code::bad_payload, "text is not UTF-8");
+        if (!utf8_.feed(bytes + checked, n - checked)) return fail(ev, close_code::bad_payload, "text is not UTF-8");
         message_.append(payload, n);
       }
       ev.what = event::kind::nothing;

@@ -2,8 +2,8 @@
 // Beast: the handshake's accept key, server frame headers, buffers of frames
 // shared by every session that sends them, and an incremental reader of client
 // frames (masking, fragmentation, control frames, the message size limit,
-// UTF-8 checked across fragments). No sockets here, so the reader is
-// unit-tested and fuzzed on its own.
+// UTF-8 checked across fragments and as the bytes of a frame arrive). No
+// sockets here, so the reader is unit-tested and fuzzed on its own.
 #pragma once
 
 #include <chat/codes.hpp>
@@ -93,7 +93,9 @@ struct event {
 };
 
 /** Reads client frames from a byte buffer. Each call looks at one frame at the
- *  start of the buffer and acts only once it is whole; payloads are unmasked in
+ *  start of the buffer and acts only once it is whole (except that text is
+ *  checked as UTF-8 as it arrives: invalid text fails at its first invalid
+ *  byte, before its frame is whole); payloads are unmasked in
  *  place, so `event::data` points into the caller's buffer (or, for a
  *  fragmented message, into the reader) and is valid until the next call. */
 class frame_reader {
@@ -117,12 +119,21 @@ class frame_reader {
 
  private:
   std::size_t fail(event& ev, std::uint16_t code, const char* why);
+  static std::uint32_t load_key(const char* key) noexcept;
+  /** Fail fast: feeds the `have` payload bytes of an unfinished text frame (or
+   *  text continuation; `first`: a text frame) that were not checked yet to
+   *  the UTF-8 check; `key` is its masking key, `len` its payload length.
+   *  False at the first invalid byte. */
+  bool check_early(const char* key, std::size_t have, std::uint64_t len, bool first) noexcept;
 
   std::size_t max_;
   std::string message_;        ///< the text fragments so far
   std::size_t message_size_ = 0;
   std::size_t wanted_ = 0;
   utf8_checker utf8_;
+  std::size_t early_checked_ = 0;  ///< payload bytes of the unfinished frame at the front already checked
+  std::uint64_t early_len_ = 0;    ///< ... that frame's payload length and masking key, to know it again
+  std::uint32_t early_key_ = 0;
   bool in_message_ = false;    ///< a non-final data frame was read
   bool message_text_ = false;  ///< ... and its message is text
   bool delivered_ = false;     ///< message_ was handed out by the last call

@@ -24,6 +24,7 @@
 #include "http/session_start.hpp"
 #include "stats.hpp"
 #include "ws/frame_input.hpp"
+#include "ws/own_messages.hpp"
 #include "ws/session_phase.hpp"
 #include "ws/ws_frame.hpp"
 #include "ws/write_queue.hpp"
@@ -109,6 +110,13 @@ class ws_session final : public room_member,
     });
   }
 
+  void written(std::int64_t id) override {
+    net::post(shard_.context(), [self = this->shared_from_this(), id] {
+      self->own_.written(id);
+      self->release_close();
+    });
+  }
+
   void close(std::uint16_t code, std::string reason) override {
     net::post(shard_.context(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
       self->start_close(code, std::move(reason), false);
@@ -116,7 +124,7 @@ class ws_session final : public room_member,
   }
 
   void on_batch(const ws::wire_ref& batch) override {
-    if (!phase_.is(ws::phase::open)) return;
+    if (!sending()) return;
     const auto& ids = batch->ids;
     if (gate_.closed()) {  // the history is not queued yet: hold it, bounded like the queue
       gate_.hold(batch, ids.size());
@@ -132,8 +140,12 @@ class ws_session final : public room_member,
       if (first == ids.size()) return;
     }
     const auto offset = batch->offsets[first];
-    enqueue(batch, offset, static_cast<std::uint32_t>(batch->bytes.size() - offset),
-            static_cast<std::uint32_t>(ids.size() - first));
+    if (!enqueue(batch, offset, static_cast<std::uint32_t>(batch->bytes.size() - offset),
+                 static_cast<std::uint32_t>(ids.size() - first))) {
+      return;
+    }
+    own_.seen(ids.back());
+    release_close();
   }
 
   void on_tick(std::uint32_t now) override {
@@ -178,6 +190,9 @@ class ws_session final : public room_member,
     }
   }
 
+  /** True while frames are still queued: open, or a close held for our own messages. */
+  bool sending() const { return phase_.is(ws::phase::open) || own_.holding(); }
+
   /** True while the plain socket is read to its end, bytes dropped. */
   bool draining() const { return !tls && phase_.is(ws::phase::shutting_down); }
 
@@ -192,9 +207,12 @@ class ws_session final : public room_member,
     for (const auto& batch : gate_.open()) on_batch(batch);
     if (phase_.is(ws::phase::finished)) return;
     if (!early_.empty()) {
-      input_.hold(early_);
-      std::string().swap(early_);
-      parse();
+      // Parsed where they are, as a read into the shard's buffer: whole frames
+      // become events and only an unfinished one is kept (fuzz ws_session: a
+      // copy into the frame buffer kept at most one frame's bytes of them).
+      std::string early;
+      early.swap(early_);
+      parse(early.data(), early.size());
     }
     if (phase_.parses_input()) do_read();
   }
@@ -203,7 +221,7 @@ class ws_session final : public room_member,
 
   /** Queues one JSON text frame from the room; false once closing. */
   bool enqueue_frame(const std::string& json) {
-    if (!phase_.is(ws::phase::open)) return false;
+    if (!sending()) return false;
     auto w = ws::make_wire(ws::opcode::text, json);
     const auto size = static_cast<std::uint32_t>(w->bytes.size());
     return enqueue(std::move(w), 0, size, 1);
@@ -213,7 +231,7 @@ class ws_session final : public room_member,
    *  false once the connection is closing (they are dropped). Past the bound
    *  the frames up to the one that crosses it are queued, then 1013. */
   bool enqueue(ws::wire_ref buf, std::uint32_t offset, std::uint32_t size, std::uint32_t frames) {
-    if (!phase_.is(ws::phase::open)) return false;
+    if (!sending()) return false;
     const auto verdict = queue_.offer(std::move(buf), offset, size, frames);
     ctx_.stats.note_queue(queue_.bytes(), queue_.frames());
     if (verdict == ws::write_queue::verdict::queued) {
@@ -223,6 +241,12 @@ class ws_session final : public room_member,
     log::warn("slow_client", "user=" + log::clean(info().user.username) + " addr=" + info().address +
                                  " queued_bytes=" + std::to_string(queue_.bytes()) +
                                  " queued_frames=" + std::to_string(queue_.frames()) + " close=1013");
+    if (own_.holding()) {  // our close is decided already: it goes now, the queue dropped
+      const auto held = own_.release(true);
+      queue_close(held->code, held->reason, true);
+      held_by_.reset();
+      return false;
+    }
     start_close(ws::close_code::try_again_later, "you are not reading fast enough; reconnect with since=", true);
     return false;
   }
@@ -276,6 +300,25 @@ class ws_session final : public room_member,
     queue_close(code, reason, drop_queue);
   }
 
+  /** Queues our close frame with `code` after the broadcasts of this session's
+   *  own messages that are still on their way (held until own_ is settled;
+   *  the close deadline runs from now). */
+  void close_after_own(std::uint16_t code, std::string_view reason) {
+    if (own_.settled()) return queue_close(code, reason, false);
+    close_deadline_ = shard_.now() + static_cast<std::uint32_t>(limits::ws_close_timeout_s) + 1;
+    own_.hold(code, std::string(reason));
+    held_by_ = this->shared_from_this();  // no read or write may be pending to keep it alive now
+  }
+
+  /** Sends the held close once this session's own messages are all queued. */
+  void release_close() {
+    if (phase_.is(ws::phase::finished)) return;
+    if (auto held = own_.release()) {
+      queue_close(held->code, held->reason, false);
+      held_by_.reset();  // the write in flight keeps it now
+    }
+  }
+
   /** Queues our close frame, last, and starts the close deadline. */
   void queue_close(std::uint16_t code, std::string_view reason, bool drop_queue) {
     close_deadline_ = shard_.now() + static_cast<std::uint32_t>(limits::ws_close_timeout_s) + 1;
@@ -322,6 +365,8 @@ class ws_session final : public room_member,
     queue_.drop_unsent(writing_);
     input_.release();
     shard_.remove(*this);
+    // Let go of a held self later, not while this runs.
+    if (held_by_) net::post(shard_.context(), [keep = std::move(held_by_)] {});
     if (joined) ctx_.chat_room.leave(this);
     log::info("disconnect", "user=" + log::clean(info().user.username) + " addr=" + info().address + " " + how);
   }
@@ -440,13 +485,18 @@ class ws_session final : public room_member,
     log::warn("partial_frame", "user=" + log::clean(info().user.username) + " addr=" + info().address + " " + why +
                                    " close=1013");
     const auto next = phase_.peer_failed(ws::close_code::try_again_later);
-    if (next == ws::session_phase::step::send_close) ctx_.stats.ws_closed(ws::close_code::try_again_later).inc();
-    after_input_end(next, ws::close_code::try_again_later, why);
+    if (next == ws::session_phase::step::send_close) {
+      ctx_.stats.ws_closed(ws::close_code::try_again_later).inc();
+      return queue_close(ws::close_code::try_again_later, why, true);
+    }
+    if (next == ws::session_phase::step::shut_down) teardown();
   }
 
-  /** Carries out what the phase decided when the peer's input ended. */
+  /** Carries out what the phase decided when the peer's input ended (its
+   *  close, or a protocol error): what was queued is sent, and the broadcasts
+   *  of the messages it sent before, then our close. */
   void after_input_end(ws::session_phase::step next, std::uint16_t code, std::string_view reason) {
-    if (next == ws::session_phase::step::send_close) queue_close(code, reason, true);
+    if (next == ws::session_phase::step::send_close) close_after_own(code, reason);
     if (next == ws::session_phase::step::shut_down) teardown();
   }
 
@@ -457,14 +507,17 @@ class ws_session final : public room_member,
         if (!phase_.is(ws::phase::open)) return;  // after our close, data is ignored
         ctx_.stats.ws_received_messages.inc();
         auto reply = ctx_.chat_room.handle_text(this->shared_from_this(), ev.text());
+        if (reply.submitted) own_.submitted();
         if (reply.wake_writer) shard_.wake_writer_soon();
         for (const auto& f : reply.events) enqueue_frame(*f);
         if (reply.close_code != 0) start_close(reply.close_code, reply.close_reason, false);
         return;
       }
       case kind::binary:
-        start_close(ws::close_code::unknown_data, "binary frames are not accepted", false);
-        return;
+        // Like a protocol error: the messages sent before it reach their sender first.
+        if (!phase_.server_closes(ws::close_code::unknown_data)) return;
+        ctx_.stats.ws_closed(ws::close_code::unknown_data).inc();
+        return close_after_own(ws::close_code::unknown_data, "binary frames are not accepted");
       case kind::ping:
         if (phase_.is(ws::phase::open)) {
           auto pong = ws::make_wire(ws::opcode::pong, ev.data);
@@ -473,7 +526,7 @@ class ws_session final : public room_member,
         }
         return;
       case kind::close: {
-        // If the peer closes first: answer with its code and drop what was still queued.
+        // If the peer closes first: answer with its code, after what is queued and our own messages.
         std::uint16_t answer = 0;
         const auto next = phase_.peer_closes(ev.code, answer);  // sets `answer`: call it first
         return after_input_end(next, answer, {});
@@ -509,6 +562,8 @@ class ws_session final : public room_member,
   bool frame_held_ = false;             ///< an unfinished frame is held
   bool in_fragments_ = false;           ///< a fragmented message is under way
   ws::session_phase phase_;
+  ws::own_messages own_;                ///< our messages not back yet; a close held for them
+  std::shared_ptr<ws_session> held_by_; ///< itself, while a close is held and nothing else is pending
   metrics::gauge_hold open_;            ///< counts this socket among the open ones of its protocol
   bool writing_ = false;  ///< a write is in flight
   bool reading_ = false;  ///< a read (or a wait for readability) is in flight

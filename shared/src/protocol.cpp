@@ -173,6 +173,11 @@ decode_result<server_event> server_frame_from(const json& j) {
       if (!v) return bad_request("history.before must be an integer");
       f.before = *v;
     }
+    if (const auto h = j.find("horizon"); h != j.end()) {
+      const auto v = as_int64(*h);
+      if (!v || *v < 1) return bad_request("history.horizon must be a positive integer");
+      f.horizon = *v;
+    }
     return server_event{std::move(f)};
   }
   if (type == "presence") {
@@ -220,6 +225,7 @@ std::string encode(const history_event& f) {
   j["messages"] = std::move(list);
   j["limited"] = f.limited;
   if (f.before) j["before"] = *f.before;
+  if (f.horizon) j["horizon"] = *f.horizon;
   return dump(j);
 }
 

@@ -32,6 +32,9 @@ class raw_socket {
   /** Reads until the peer closes (EOF or reset: true) or the deadline passes (false). */
   bool wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  /** Reads what arrives within `timeout` (at most one read); false once nothing more can come. */
+  bool read_for(std::chrono::milliseconds timeout) { return read_some(timeout); }
+
   /** Everything received so far. */
   const std::string& received() const { return in_; }
   bool closed() const { return closed_; }

@@ -23,7 +23,7 @@ const std::set<int> sent_close_codes = {close_code::normal,          close_code:
 
 const std::set<std::string> error_codes = {wire_error::too_long,     wire_error::empty, wire_error::invalid_utf8,
                                            wire_error::bad_request,  wire_error::rate_limited, wire_error::busy,
-                                           wire_error::unavailable};
+                                           wire_error::unavailable, wire_error::quota_exceeded};
 
 const std::set<std::string> http_codes = {
     http_error::bad_request,      http_error::bad_credentials,   http_error::unauthorized,

@@ -105,6 +105,9 @@ TEST_CASE("welcome, history, presence and error frames round-trip", "[protocol]"
   CHECK(decode_server_as<history_event>(encode(h)) == h);
   history_event paged{{}, false, 17};
   CHECK(decode_server_as<history_event>(encode(paged)) == paged);
+  history_event start{{}, false, 17, 12};  // history starts after id 12 (retention)
+  CHECK(encode(start) == R"({"type":"history","messages":[],"limited":false,"before":17,"horizon":12})");
+  CHECK(decode_server_as<history_event>(encode(start)) == start);
 
   for (auto ev : {presence_change::join, presence_change::leave}) {
     presence_event p{ev, "amy", {"amy", "eric"}};
@@ -205,6 +208,9 @@ TEST_CASE("malformed server frames are protocol errors", "[protocol]") {
            R"({"type":"history","messages":{}})",
            R"({"type":"history","messages":[{"username":"a"}]})",
            R"({"type":"history","messages":[],"limited":"yes"})",
+           R"({"type":"history","messages":[],"horizon":0})",
+           R"({"type":"history","messages":[],"horizon":"12"})",
+           R"({"type":"history","messages":[],"horizon":-3})",
            R"({"type":"presence","event":"wave","username":"a","online":[]})",
            R"({"type":"presence","event":"join","online":[]})",
            R"({"type":"error","message":"no code"})",

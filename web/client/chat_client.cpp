@@ -227,6 +227,8 @@ void chat_client::on_socket_message(std::string_view text, std::int64_t now) {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, welcome_event>) on_welcome(f, now);
         if constexpr (std::is_same_v<T, history_event>) {
+          // Messages the server no longer has (retention) leave the list too: history starts after them.
+          if (f.horizon) log_.drop_through(*f.horizon);
           take_page(f.messages, now);
           history_.on_history(f, link_.since_used(), link_.live());
         }

@@ -110,6 +110,8 @@ class chat_client {
 
   const message_log& log() const { return log_; }
   bool has_older() const { return history_.has_older(); }
+  /** History starts after this id (the server removed older messages), 0 if it starts at the first. */
+  std::int64_t history_horizon() const { return history_.horizon(); }
   bool loading_older() const { return history_.loading_older(); }
   bool filling_gap() const { return history_.filling_gap(); }
 

@@ -19,6 +19,7 @@ void history_sync::on_lost() {
 void history_sync::reset() {
   awaiting_connect_history_ = false;
   has_older_ = loading_older_ = false;
+  horizon_ = 0;
   gap_.reset();
   asks_.clear();
 }
@@ -41,6 +42,13 @@ void history_sync::on_history(const history_event& f, std::int64_t since_used, b
   std::int64_t min_id = 0;
   for (const auto& m : f.messages) {
     if (m.id > 0 && (min_id == 0 || m.id < min_id)) min_id = m.id;
+  }
+
+  if (f.horizon && *f.horizon > horizon_) {
+    // Retention removed everything up to here: nothing below it can be asked for.
+    horizon_ = *f.horizon;
+    if (gap_ && gap_->low < horizon_) gap_->low = horizon_;
+    if (gap_ && gap_->high <= gap_->low + 1) gap_.reset();
   }
 
   switch (purpose) {

@@ -36,6 +36,8 @@ class history_sync {
   bool load_older(std::int64_t first_id, bool live);
 
   bool has_older() const { return has_older_; }
+  /** The highest id the server removed for retention (history starts after it), 0 if none. */
+  std::int64_t horizon() const { return horizon_; }
   bool loading_older() const { return loading_older_; }
   bool filling_gap() const { return gap_.has_value(); }
 
@@ -55,6 +57,7 @@ class history_sync {
   bool awaiting_connect_history_ = false;
   bool has_older_ = false;
   bool loading_older_ = false;
+  std::int64_t horizon_ = 0;
   std::optional<gap_range> gap_;
   std::deque<history_ask> asks_;
 };

@@ -125,6 +125,13 @@ bool message_log::remove_local(std::string_view client_id) {
   return true;
 }
 
+void message_log::drop_through(std::int64_t id) {
+  const auto end = std::find_if(confirmed_.begin(), confirmed_.end(), [&](const log_entry& e) { return e.id > id; });
+  if (end == confirmed_.begin()) return;
+  confirmed_.erase(confirmed_.begin(), end);
+  ++revision_;
+}
+
 void message_log::clear() {
   confirmed_.clear();
   outbox_.clear();

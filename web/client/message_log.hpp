@@ -77,6 +77,8 @@ class message_log {
   void touch() { ++revision_; }
 
   void clear();
+  /** Forgets the confirmed messages with id <= `id` (the server removed them: retention). */
+  void drop_through(std::int64_t id);
 
   const std::vector<log_entry>& confirmed() const { return confirmed_; }
   const std::vector<log_entry>& outbox() const { return outbox_; }

@@ -30,6 +30,7 @@ std::string refusal_text(const error_event& f) {
   if (f.code == wire_error::rate_limited) return "Too many messages at once. Wait a moment, then retry.";
   if (f.code == wire_error::bad_request) return "The server could not read this message.";
   if (f.code == wire_error::invalid_utf8) return "The message is not valid text.";
+  if (f.code == wire_error::quota_exceeded) return "Your stored messages have reached their quota; this one was not sent.";
   return f.message.empty() ? "The server refused this message." : f.message;
 }
 

@@ -34,8 +34,18 @@ mergeInto(LibraryManager.library, {
       el.appendChild(ChatroomA11y.make('span', {'class': 'author'}, m.author));
       el.appendChild(document.createTextNode(', '));
       el.appendChild(ChatroomA11y.make('time', {title: m.day}, m.time));
-      el.appendChild(ChatroomA11y.make('p', {}, m.text));
+      el.appendChild(ChatroomA11y.text(m));
       if (m.note) el.appendChild(ChatroomA11y.make('p', {}, m.note));
+    },
+    // The message text; its links (http, https, mailto: checked again here) as real links to a new tab.
+    text: function(m) {
+      var A = ChatroomA11y, p = A.make('p', {}, m.parts ? undefined : m.text);
+      (m.parts || []).forEach(function(part) {
+        if (part[1] && /^(https?:\/\/|mailto:)/i.test(part[1]))
+          p.appendChild(A.make('a', {href: part[1], target: '_blank', rel: 'noopener noreferrer'}, part[0]));
+        else p.appendChild(document.createTextNode(part[0]));
+      });
+      return p;
     },
     sync: function(d) {
       var A = ChatroomA11y;

@@ -234,6 +234,14 @@ mergeInto(LibraryManager.library, {
     c.style.cursor = UTF8ToString(name);
   },
 
+  // A link from a message, in a new tab that cannot reach back to this one; the
+  // scheme is checked again here, whatever the caller checked.
+  chatroom_open_link: function(href) {
+    var s = UTF8ToString(href);
+    if (!/^(https?:\/\/|mailto:)/i.test(s)) return;
+    window.open(s, '_blank', 'noopener,noreferrer');
+  },
+
   chatroom_set_title: function(title) {
     document.title = UTF8ToString(title);
   },

@@ -1,6 +1,7 @@
 // browser_platform (see browser_platform.hpp) on emscripten/html5.h.
 #include "platform/browser_platform.hpp"
 
+#include "client/markup_layout.hpp"
 #include "platform/dom_layer.hpp"
 #include "platform/input_seq.hpp"
 
@@ -16,6 +17,7 @@ void chatroom_viewport(float* out);
 void chatroom_set_cursor(const char* name);
 void chatroom_set_title(const char* title);
 void chatroom_copy_text(const char* text);
+void chatroom_open_link(const char* href);
 void chatroom_install();
 }
 
@@ -334,5 +336,9 @@ void browser_platform::set_cursor(ImGuiMouseCursor cursor) {
 void browser_platform::set_title(const std::string& title) { chatroom_set_title(title.c_str()); }
 
 void browser_platform::copy_text(const std::string& text) { chatroom_copy_text(text.c_str()); }
+
+void browser_platform::open_link(const std::string& href) {
+  if (markup::allowed_href(href)) chatroom_open_link(href.c_str());
+}
 
 }  // namespace chat::web

@@ -47,6 +47,8 @@ class browser_platform {
   void set_cursor(ImGuiMouseCursor cursor);
   void set_title(const std::string& title);
   void copy_text(const std::string& text);
+  /** Opens a link in a new tab with noopener and noreferrer; only http, https and mailto (checked here and in the page). */
+  void open_link(const std::string& href);
   bool page_visible() const;
 
   std::function<void(bool visible)> on_visibility;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,16 @@ class text_engine {
   text_texture texture(std::string_view s, const text_style& style, float wrap, std::uint32_t rgb, float dpr,
                        bool ellipsis = false);
 
+  /** A message body laid out with its formatting (bold, italic, code, quotes,
+   *  links: client/markup.hpp; markers not shown), as measure() and texture(). */
+  text_extent measure_formatted(std::string_view body, const text_style& style, float wrap);
+  text_texture texture_formatted(std::string_view body, const text_style& style, float wrap, std::uint32_t rgb, float dpr);
+  /** Hit testing on a formatted texture (while it is cached): the byte of its body
+   *  at (x, y) CSS px from its top-left; nullopt for any other texture. */
+  std::optional<text_hit> hit(unsigned texture, float x, float y) const;
+  /** The rectangles (CSS px from its top-left) that show bytes [begin, end) of a formatted texture's body. */
+  std::vector<text_rect> rects(unsigned texture, std::size_t begin, std::size_t end) const;
+
   /** Starts a draw at `now_ms` (emscripten_get_now()); new texts are made until `budget_ms` into it. */
   void begin_draw(double now_ms, double budget_ms = default_budget_ms);
   /** Frees the textures evicted during the last draw; call after it is rendered
@@ -60,6 +71,9 @@ class text_engine {
     text_extent extent;
     std::string fitted;
   };
+  text_extent measure_key(text_key key);
+  text_texture texture_key(text_key key, bool ellipsis);
+
   lru_cache<text_key, text_texture, text_key_hash> textures_;
   lru_cache<text_key, layout_entry, text_key_hash> layouts_;
   std::vector<unsigned> evicted_;

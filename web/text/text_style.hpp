@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,7 +23,8 @@ inline float line_height(const text_style& s) { return std::round(s.size * 1.32f
 
 /** What a layout or a texture depends on. `wrap` <= 0: one line per paragraph;
  *  `ellipsis`: one line cut to `wrap` with "…". `color` is RGBA (R in the low byte) and
- *  `dpr` the device pixels per CSS pixel; both are 0 for a layout without pixels. */
+ *  `dpr` the device pixels per CSS pixel; both are 0 for a layout without pixels.
+ *  `formatted`: `text` is a message body drawn with its formatting (client/markup.hpp). */
 struct text_key {
   std::string text;
   text_style style;
@@ -30,6 +32,7 @@ struct text_key {
   bool ellipsis = false;
   std::uint32_t color = 0;
   float dpr = 0;
+  bool formatted = false;
   bool operator==(const text_key&) const = default;
 };
 
@@ -43,8 +46,23 @@ struct text_key_hash {
     mix(k.ellipsis ? 1u : 0u);
     mix(k.color);
     mix(std::hash<float>{}(k.dpr));
+    mix(k.formatted ? 1u : 0u);
     return h;
   }
+};
+
+/** A rectangle of a laid-out text, in CSS pixels from its top-left. */
+struct text_rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+/** What is under a point of a formatted text, as bytes of its body: `offset`, the
+ *  grapheme boundary nearest to it (where a selection starts or ends); `under`, the
+ *  start of the grapheme it is on; `inside`: the point is on the text itself. */
+struct text_hit {
+  std::size_t offset = 0;
+  std::size_t under = 0;
+  bool inside = false;
 };
 
 /** A laid-out text: its size in CSS pixels and whether its first paragraph is right-to-left. */

@@ -2,6 +2,8 @@
 // to js/platform.js only when it changed.
 #include "ui/a11y_mirror.hpp"
 
+#include "client/markup_layout.hpp"
+
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,13 @@ std::string delivery_note(const log_entry& e, connection_state c) {
     case delivery_state::failed: return "Not sent: " + e.error;
   }
   return "";
+}
+
+/** The shown text (markers left out) as [text, href] pairs, href "" for text. */
+nlohmann::json text_parts(const std::string& body) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& s : markup::link_spans(body, markup::parse(body))) parts.push_back(nlohmann::json::array({s.text, s.href}));
+  return parts;
 }
 
 }  // namespace
@@ -68,6 +77,7 @@ std::string a11y_mirror::describe(const chat_client& client, const view& v, std:
                           {"time", e.time_label},
                           {"day", log.day_label(e.time, now)},
                           {"text", e.text},
+                          {"parts", text_parts(e.text)},
                           {"note", delivery_note(e, client.connection())}});
     }
     if (v.online_open) {

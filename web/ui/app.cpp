@@ -151,9 +151,11 @@ std::string app::state_json() const {
   j["at_bottom"] = chat_.list().at_bottom();
   j["scroll"] = {{"y", chat_.list().scroll_y()}, {"max", chat_.list().scroll_max()}, {"moving", platform_.scrolling()}};
   j["has_older"] = client_.has_older();
+  j["history_horizon"] = client_.history_horizon();
   j["loading_older"] = client_.loading_older();
   j["notice"] = client_.notice();
   j["toast"] = chat_.toast();
+  j["link"] = chat_.list().hover_link();
   j["focused"] = dom_.focused_name();
   // Progress, for tests that must know their input was handled before asserting what did not happen.
   // "frame" is the test hook's field name (its contract with the tests): the draws made so far.

@@ -2,6 +2,7 @@
 #include "ui/message_list.hpp"
 
 #include "platform/browser_platform.hpp"
+#include "ui/message_links.hpp"
 
 #include <imgui_internal.h>
 
@@ -50,7 +51,7 @@ float message_list::row_height(draw_context& f, const log_row& r, float& card_w)
   const log_entry& e = f.client.log().entry(r);
   measured_size& m = measures_[e.key()];
   if (m.wrap != geo_.wrap) {
-    const ImVec2 s = text_size(f.fonts.body, e.text, geo_.wrap);
+    const ImVec2 s = formatted_size(f.fonts.body, e.text, geo_.wrap);
     m = measured_size{geo_.wrap, s.x, s.y};
   }
   float meta_w = 0;
@@ -156,6 +157,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   visible_.clear();
+  hover_link_.clear();
   if (rows.empty()) {
     const char* empty = live ? "No messages yet. Say hello!" : "";
     const ImVec2 ts = text_size(f.fonts.body, empty);
@@ -189,6 +191,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
     f.intents.load_older = true;
   }
   ImGui::EndChild();
+  draw_link_status(f, area, hover_link_);
 
   // Remember which message is at the top of the view, and where.
   anchor_key_ = 0;
@@ -212,7 +215,8 @@ void message_list::draw_header(draw_context& f, ImDrawList* dl, ImVec2 origin, f
     text(dl, f.fonts.small, ImVec2(x, cy - ts.y * 0.5f), color::muted, label);
     f.redraw_within(50);
   } else if (!f.client.has_older()) {
-    const char* label = "This is the beginning of the chat room.";
+    const char* label = f.client.history_horizon() > 0 ? "History starts here: older messages were removed."
+                                                       : "This is the beginning of the chat room.";
     const ImVec2 ts = text_size(f.fonts.small, label);
     text(dl, f.fonts.small, ImVec2(origin.x + (width - ts.x) * 0.5f, cy - ts.y * 0.5f), color::faint, label);
   }
@@ -255,7 +259,9 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   // The card: shadow, fill, border, as in the tutorial's list item.
   ImGui::SetCursorScreenPos(vmin(card));
   ImGui::PushID(static_cast<int>(e.key()));
-  ImGui::InvisibleButton("##card", ImVec2(cw, card_h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool pressed =
+      ImGui::InvisibleButton("##card", ImVec2(cw, card_h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool clicked = pressed && ImGui::IsMouseReleased(ImGuiMouseButton_Left);
   const bool hovered = ImGui::IsItemHovered();
   const bool menu = ImGui::IsItemClicked(ImGuiMouseButton_Right);
   ImGui::PopID();
@@ -274,9 +280,13 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   f.dom.rect(widget_name(e), card);
 
   const float tx = card.x + size::card_pad_x;
-  const screen_rect body = text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text, geo_.wrap,
-                                cw - 2 * size::card_pad_x);
+  unsigned body_texture = 0;
+  const screen_rect body = formatted_text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text,
+                                          geo_.wrap, cw - 2 * size::card_pad_x, body_texture);
   f.dom.rect(widget_name(e) + ".text", body);
+  if (hovered && body_texture != 0) {
+    if (std::string href = link_under_pointer(f, e.text, body, body_texture, clicked); !href.empty()) hover_link_ = std::move(href);
+  }
 
   // The meta line, right-aligned like the tutorial's "by Name at Time".
   const float my = card.y + size::card_pad_y + m.h + meta_gap;

@@ -27,6 +27,8 @@ class message_list {
   /** Keys (log_entry::key()) of the messages on screen in the last draw. */
   const std::vector<std::int64_t>& visible_keys() const { return visible_; }
   float scroll_y() const { return scroll_y_; }
+  /** The address of the link under the pointer (shown at the bottom of the list), or empty. */
+  const std::string& hover_link() const { return hover_link_; }
   float scroll_max() const { return scroll_max_; }
 
  private:
@@ -65,6 +67,7 @@ class message_list {
   std::vector<std::int64_t> visible_;
 
   std::int64_t menu_key_ = 0;
+  std::string hover_link_;
 };
 
 }  // namespace chat::web::ui

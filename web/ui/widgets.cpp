@@ -19,11 +19,9 @@ ImVec2 text_size(const text_style& st, std::string_view s, float wrap_width) {
   return ImVec2(e.w, e.h);
 }
 
-screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width,
-                 float box_w) {
-  if (s.empty()) return screen_rect{pos.x, pos.y, 0, px(st)};
-  const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
-  const text::text_texture t = text::engine().texture(s, st, wrap_width, col & 0xFFFFFFu, dpr);
+namespace {
+/** Draws a text texture with its top-left at `pos` (see text()). */
+screen_rect place(ImDrawList* dl, const text::text_texture& t, ImVec2 pos, ImU32 col, float box_w, float dpr) {
   float x = pos.x;
   if (t.texture == 0) return screen_rect{x, pos.y, t.extent.w, t.extent.h};  // drawn by the next draw
   if (t.extent.rtl && box_w > 0) x += std::max(0.0f, box_w - t.extent.w);
@@ -35,6 +33,29 @@ screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, st
   dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t.texture)), ImVec2(x, y), ImVec2(x + w, y + h),
                ImVec2(0, 0), ImVec2(1, 1), tint);
   return screen_rect{x, y, t.extent.w, t.extent.h};
+}
+}  // namespace
+
+screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width,
+                 float box_w) {
+  if (s.empty()) return screen_rect{pos.x, pos.y, 0, px(st)};
+  const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
+  return place(dl, text::engine().texture(s, st, wrap_width, col & 0xFFFFFFu, dpr), pos, col, box_w, dpr);
+}
+
+screen_rect formatted_text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view body, float wrap_width,
+                           float box_w, unsigned& texture) {
+  texture = 0;
+  if (body.empty()) return screen_rect{pos.x, pos.y, 0, px(st)};
+  const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
+  const text::text_texture t = text::engine().texture_formatted(body, st, wrap_width, col & 0xFFFFFFu, dpr);
+  texture = t.texture;
+  return place(dl, t, pos, col, box_w, dpr);
+}
+
+ImVec2 formatted_size(const text_style& st, std::string_view body, float wrap_width) {
+  const text::text_extent e = text::engine().measure_formatted(body, st, wrap_width);
+  return ImVec2(e.w, e.h);
 }
 
 std::string fit(const text_style& st, std::string_view s, float max_w) { return text::engine().fit(s, st, max_w); }

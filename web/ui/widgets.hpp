@@ -69,6 +69,12 @@ ImVec2 text_size(const text_style& st, std::string_view s, float wrap_width = -1
  *  Returns the rectangle drawn. */
 screen_rect text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view s, float wrap_width = 0.0f,
                  float box_w = 0.0f);
+/** A message body drawn formatted (bold, italic, code, quotes, links: client/markup.hpp),
+ *  as text(); `texture` gets its texture (0 while deferred) for hit testing (text::engine().hit). */
+screen_rect formatted_text(ImDrawList* dl, const text_style& st, ImVec2 pos, ImU32 col, std::string_view body, float wrap_width,
+                           float box_w, unsigned& texture);
+/** The size of a message body laid out formatted. */
+ImVec2 formatted_size(const text_style& st, std::string_view body, float wrap_width);
 /** `s` cut to fit `max_w` on one line, with an ellipsis when cut (at a grapheme boundary). */
 std::string fit(const text_style& st, std::string_view s, float max_w);
 /** A tooltip with `label` drawn through the text path, for the item just submitted. */

@@ -59,6 +59,21 @@ const char* const migrations[] = {
       UPDATE EMPLOYEE SET ROLE = 'member' WHERE ROLE IS NULL OR ROLE <> 'admin';
       ALTER TABLE EMPLOYEE ADD COLUMN DISABLED_MS INTEGER;
     )sql",
+    // 3: retention and quotas. chat_meta's 'history_horizon' is the highest id
+    // retention removed (history starts after it); user_storage is each
+    // sender's stored body bytes, kept with every commit and removal.
+    R"sql(
+      CREATE TABLE chat_meta (
+        key   TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE user_storage (
+        username TEXT PRIMARY KEY,
+        bytes    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO user_storage(username, bytes)
+        SELECT username, SUM(length(CAST(body AS BLOB))) FROM messages GROUP BY username;
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace chat::server {
 namespace {
@@ -260,6 +261,18 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
   std::lock_guard lock(db_->write_mu());
   auto& w = db_->writer();
   transaction tx(w);
+  // Each sender's stored bytes: read once per batch when a quota applies,
+  // written back once per sender.
+  std::map<std::string, std::int64_t, std::less<>> stored, added;
+  auto stored_bytes = [&](const std::string& username) {
+    auto it = stored.find(username);
+    if (it == stored.end()) {
+      query q(w, "SELECT bytes FROM user_storage WHERE username=?");
+      q.bind(1, username);
+      it = stored.emplace(username, q.step() ? q.i64(0) : 0).first;
+    }
+    return it->second + added[username];
+  };
   for (const auto& d : drafts) {
     if (!d.client_id.empty()) {
       // A resend of a stored (username, client_id): report the original.
@@ -273,6 +286,11 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
         continue;
       }
     }
+    const auto size = static_cast<std::int64_t>(d.body.size());
+    if (d.quota_bytes > 0 && stored_bytes(d.username) + size > d.quota_bytes) {
+      out.push_back({chat_message{0, d.username, d.body, d.time_ms, d.client_id}, false, true});
+      continue;
+    }
     query ins(w, "INSERT INTO messages(username, body, time_ms, client_id) VALUES(?,?,?,?)");
     ins.bind(1, d.username).bind(2, d.body).bind(3, d.time_ms);
     if (d.client_id.empty()) {
@@ -281,11 +299,75 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
       ins.bind(4, d.client_id);
     }
     ins.step();
+    added[d.username] += size;
     out.push_back(
         {chat_message{sqlite3_last_insert_rowid(w.raw()), d.username, d.body, d.time_ms, d.client_id}, false});
   }
+  for (const auto& [username, bytes] : added) {
+    if (bytes == 0) continue;
+    query up(w,
+             "INSERT INTO user_storage(username, bytes) VALUES(?,?) "
+             "ON CONFLICT(username) DO UPDATE SET bytes = bytes + excluded.bytes");
+    up.bind(1, username).bind(2, bytes).step();
+  }
   tx.commit();
   return out;
+}
+
+prune_result sqlite_store::prune_messages(const retention_policy& policy, std::size_t max_rows) {
+  prune_result r;
+  if (!policy.active() || max_rows == 0) return r;
+  std::lock_guard lock(db_->write_mu());
+  auto& w = db_->writer();
+  transaction tx(w);
+  // The newest id the count limit lets go (0: none).
+  std::int64_t over_count = 0;
+  if (policy.keep_newest > 0) {
+    query q(w, "SELECT id FROM messages ORDER BY id DESC LIMIT 1 OFFSET ?");
+    q.bind(1, policy.keep_newest);
+    if (q.step()) over_count = q.i64(0);
+  }
+  // What goes is a prefix of the id order (times never decrease along ids):
+  // walk the oldest rows while either limit lets them go.
+  std::int64_t last = 0;
+  std::map<std::string, std::int64_t, std::less<>> freed;
+  {
+    query q(w, "SELECT id, time_ms, username, length(CAST(body AS BLOB)) FROM messages ORDER BY id LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(max_rows));
+    while (q.step()) {
+      const auto id = q.i64(0);
+      const bool too_old = policy.older_than_ms > 0 && q.i64(1) < policy.older_than_ms;
+      if (!too_old && id > over_count) break;
+      last = id;
+      freed[q.text(2)] += q.i64(3);
+      ++r.removed;
+    }
+  }
+  r.more = r.removed == max_rows;
+  if (r.removed > 0) {
+    query d(w, "DELETE FROM messages WHERE id <= ?");
+    d.bind(1, last).step();
+    for (const auto& [username, bytes] : freed) {
+      query up(w, "UPDATE user_storage SET bytes = max(0, bytes - ?) WHERE username=?");
+      up.bind(1, bytes).bind(2, username).step();
+    }
+    query h(w,
+            "INSERT INTO chat_meta(key, value) VALUES('history_horizon', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
+    h.bind(1, last).step();
+  }
+  {
+    query h(w, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+    r.horizon = h.step() ? h.i64(0) : 0;
+  }
+  tx.commit();
+  return r;
+}
+
+std::int64_t sqlite_store::history_horizon() {
+  auto c = db_->reader();
+  query q(*c, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+  return q.step() ? q.i64(0) : 0;
 }
 
 std::int64_t sqlite_store::last_message_id() {
@@ -297,8 +379,12 @@ std::int64_t sqlite_store::last_message_id() {
 
 message_page sqlite_store::messages_page(std::int64_t after, std::int64_t upto, std::size_t max) {
   message_page page;
-  if (max == 0 || upto <= after) return page;
   auto c = db_->reader();
+  {
+    query h(*c, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+    page.horizon = h.step() ? h.i64(0) : 0;
+  }
+  if (max == 0 || upto <= after) return page;
   query q(*c,
           "SELECT id, username, body, time_ms, COALESCE(client_id,'') FROM messages "
           "WHERE id > ? AND id <= ? ORDER BY id DESC LIMIT ?");

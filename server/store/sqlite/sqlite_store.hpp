@@ -65,6 +65,8 @@ class sqlite_store final : public store {
   std::vector<append_outcome> append_messages(const std::vector<message_draft>& drafts) override;
   std::int64_t last_message_id() override;
   message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) override;
+  prune_result prune_messages(const retention_policy& policy, std::size_t max_rows) override;
+  std::int64_t history_horizon() override;
 
  private:
   std::unique_ptr<sqlite::database> db_;

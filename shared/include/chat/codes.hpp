@@ -35,6 +35,7 @@ inline constexpr char bad_request[] = "bad_request";    ///< malformed JSON, unk
 inline constexpr char rate_limited[] = "rate_limited";  ///< over the message rate; dropped
 inline constexpr char busy[] = "busy";                  ///< the queue of messages to store is full; not stored
 inline constexpr char unavailable[] = "unavailable";    ///< the store failed; not stored, or no history page
+inline constexpr char quota_exceeded[] = "quota_exceeded";  ///< the sender's stored messages reached its quota; not stored
 }  // namespace wire_error
 
 /** The `error` of an HTTP error answer (`{"error":…,"message":…}`), with its status. */

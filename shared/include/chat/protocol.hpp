@@ -27,11 +27,15 @@ struct welcome_event {
 };
 
 /** `history`: stored messages in id order. `limited` says older ones exist
- *  that this frame left out; `before` echoes a history request (extension). */
+ *  that this frame left out; `before` echoes a history request (extension).
+ *  `horizon`, on a frame that reaches the start of the stored history (not
+ *  limited) when retention removed messages: ids <= horizon are gone for
+ *  good, so history starts after it. */
 struct history_event {
   std::vector<chat_message> messages;
   bool limited = false;
   std::optional<std::int64_t> before;
+  std::optional<std::int64_t> horizon = std::nullopt;
   friend bool operator==(const history_event&, const history_event&) = default;
 };
 

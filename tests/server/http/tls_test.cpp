@@ -1,7 +1,7 @@
 // TLS end to end, in process: a certificate made at test time, login over
 // https, chat over wss between two users on the same port, the Secure cookie,
 // HSTS on every answer, the Origin rule with the https scheme, and plain HTTP
-// refused on the TLS port.
+// refused on the TLS port (400).
 #include "test_client.hpp"
 #include "test_support.hpp"
 #include "ws_helpers.hpp"
@@ -57,8 +57,10 @@ TEST_CASE("with a certificate: login over https, chat over wss, Secure cookies a
   // The http:// origin of the same host is another origin under TLS.
   CHECK_THROWS(ws_client(port, "/websocket/chatroom?v=1", t1, {{"Origin", "http://127.0.0.1:" + std::to_string(port)}},
                          false, true));
-  // Plain HTTP on the TLS port gets no answer.
-  CHECK_THROWS(http(port, "GET", "/healthz"));
+  // Plain HTTP on the TLS port gets a plain 400 saying to use https.
+  const auto plain = http(port, "GET", "/healthz");
+  CHECK(plain.status == 400);
+  CHECK(plain.body.find("use https://") != std::string::npos);
   a.close();
   b.close();
 }

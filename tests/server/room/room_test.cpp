@@ -91,6 +91,10 @@ class flaky_messages final : public message_store {
     return real_.append_messages(d);
   }
   std::int64_t last_message_id() override { return real_.last_message_id(); }
+  prune_result prune_messages(const retention_policy& p, std::size_t max_rows) override {
+    return real_.prune_messages(p, max_rows);
+  }
+  std::int64_t history_horizon() override { return real_.history_horizon(); }
   message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) override {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !paused_; });

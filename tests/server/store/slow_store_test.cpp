@@ -65,6 +65,8 @@ class slow_store final : public store {
   message_page messages_page(std::int64_t a, std::int64_t u, std::size_t m) override {
     return nap(), real_->messages_page(a, u, m);
   }
+  prune_result prune_messages(const retention_policy& p, std::size_t n) override { return real_->prune_messages(p, n); }
+  std::int64_t history_horizon() override { return real_->history_horizon(); }
 
  private:
   static void nap() { std::this_thread::sleep_for(200ms); }
@@ -105,6 +107,8 @@ class broken_sessions final : public store {
   message_page messages_page(std::int64_t a, std::int64_t u, std::size_t m) override {
     return real_->messages_page(a, u, m);
   }
+  prune_result prune_messages(const retention_policy& p, std::size_t n) override { return real_->prune_messages(p, n); }
+  std::int64_t history_horizon() override { return real_->history_horizon(); }
 
  private:
   std::unique_ptr<store> real_;

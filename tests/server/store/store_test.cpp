@@ -48,7 +48,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
   temp_dir d;
   {
     auto s = seeded(d);
-    CHECK(s->schema_version() == 2);
+    CHECK(s->schema_version() == 3);
     const auto users = s->list_users();
     REQUIRE(users.size() >= 6);
     for (const char* name : {"user1", "user2", "user3"}) {
@@ -69,7 +69,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
 
   auto again = open_sqlite_store(path);
   CHECK_FALSE(again->created());
-  CHECK(again->schema_version() == 2);
+  CHECK(again->schema_version() == 3);
   CHECK(again->list_users().size() == sample_employees().size());
 }
 
@@ -255,13 +255,14 @@ TEST_CASE("a database of schema 1 is migrated: every user a member, none disable
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "ALTER TABLE EMPLOYEE DROP COLUMN DISABLED_MS; UPDATE EMPLOYEE SET ROLE='user';"
-                       "UPDATE EMPLOYEE SET ROLE='admin' WHERE USERNAME='lena'; DELETE FROM schema_version WHERE version=2",
+                       "UPDATE EMPLOYEE SET ROLE='admin' WHERE USERNAME='lena'; DROP TABLE chat_meta; DROP TABLE user_storage;"
+                       "DELETE FROM schema_version WHERE version >= 2",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
 
   auto s = open_sqlite_store(path);
   CHECK_FALSE(s->created());
-  CHECK(s->schema_version() == 2);
+  CHECK(s->schema_version() == 3);
   CHECK(s->session_user("kept", 2000)->username == "user1");
   for (const auto& a : s->list_users()) {
     INFO(a.user.username);

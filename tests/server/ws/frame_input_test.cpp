@@ -79,10 +79,24 @@ TEST_CASE("parsing stops when the session says so and the rest is dropped", "[fr
   ws::frame_input in(1024, true);
   int seen = 0;
   bool open = true;
-  in.hold(text_frame("a") + text_frame("b") + text_frame("c"));
-  in.consume_held([&](const ws::event&) { open = ++seen < 2; }, [&] { return open; });
+  std::string three = text_frame("a") + text_frame("b") + text_frame("c");
+  in.consume(three.data(), three.size(), [&](const ws::event&) { open = ++seen < 2; }, [&] { return open; });
   CHECK(seen == 2);
   CHECK(in.held() == 0);
+}
+
+TEST_CASE("bytes that came with the upgrade are parsed whole however many frames they hold", "[frame_input]") {
+  // A session parses them as a read into an outside buffer: every whole frame
+  // is an event and only the unfinished rest is kept (at most one frame).
+  ws::frame_input in(16, false);
+  std::string early;
+  for (int k = 0; k < 10; ++k) early += text_frame("frame " + std::to_string(k));
+  early += text_frame("the last").substr(0, 5);
+  std::vector<std::string> texts;
+  in.consume(early.data(), early.size(), [&](const ws::event& ev) { texts.emplace_back(ev.data); }, [] { return true; });
+  REQUIRE(texts.size() == 10);
+  CHECK(texts.back() == "frame 9");
+  CHECK(in.held() == 5);
 }
 
 namespace {

@@ -272,6 +272,52 @@ TEST_CASE("text that is not UTF-8 fails with 1007, in one frame or across fragme
   REQUIRE(ok.kinds == std::vector<kind>{kind::text});
 }
 
+TEST_CASE("invalid UTF-8 fails at its first invalid byte, before its frame is whole (fail fast)", "[ws_frame]") {
+  // Autobahn 6.4.3/6.4.4: valid text, then a byte that cannot be UTF-8, and the
+  // rest of the frame never comes. Fed byte by byte, the reader fails on the
+  // first invalid byte; before it, it only waits.
+  const std::string kosme = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5";
+  for (const std::string& text : {kosme + "\xf4\x90\x80\x80" + "edited", std::string(300, 'a') + "\xed\xa0\x80 rest"}) {
+    const auto frame = client_frame(0x1, text);
+    const std::size_t header = frame.size() - text.size();
+    const std::size_t bad = text.find_first_of(text.size() > 100 ? "\xa0" : "\x90");  // the first byte that cannot follow
+    ws::frame_reader reader(1 << 20);
+    std::string buffer;
+    for (std::size_t i = 0; i < frame.size(); ++i) {
+      buffer.push_back(frame[i]);
+      event ev;
+      const std::size_t used = reader.next(buffer.data(), buffer.size(), ev);
+      CHECK(used == 0);
+      if (i < header + bad) {
+        REQUIRE(ev.what == kind::need_more);
+        continue;
+      }
+      CHECK(i == header + bad);
+      CHECK(ev.what == kind::fail);
+      CHECK(ev.code == 1007);
+      break;
+    }
+  }
+  // Across fragments too: the continuation's invalid byte fails it while it arrives.
+  const auto first = client_frame(0x1, "caf", false);
+  auto stream = first + client_frame(0x0, "\xc3\x28 and more that never arrives");
+  ws::frame_reader reader(1 << 20);
+  event ev;
+  CHECK(reader.next(stream.data(), first.size(), ev) == first.size());
+  CHECK(ev.what == kind::nothing);
+  const std::size_t partial = first.size() + 2 + 4 + 2;  // header, key, "\xc3\x28"
+  CHECK(reader.next(stream.data() + first.size(), partial - first.size(), ev) == 0);
+  CHECK(ev.what == kind::fail);
+  CHECK(ev.code == 1007);
+  // Valid text split anywhere still arrives whole and unchanged.
+  const std::string valid = std::string(200, 'b') + kosme + "\xf0\x9f\x98\x80";
+  for (const std::size_t step : {1, 3, 5, 64}) {
+    const auto p = read_all(client_frame(0x1, valid), 1 << 20, step);
+    REQUIRE(p.kinds == std::vector<kind>{kind::text});
+    CHECK(p.data[0] == valid);
+  }
+}
+
 TEST_CASE("binary messages are reported once and their fragments are skipped", "[ws_frame]") {
   const auto p = read_all(client_frame(0x2, "\x01\x02", false) + client_frame(0x0, "\x03", false) +
                           client_frame(0x0, "\x04") + client_frame(0x1, "after"));

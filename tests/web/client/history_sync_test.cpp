@@ -33,6 +33,31 @@ TEST_CASE("history: the latest page on connect, older pages on request") {
   CHECK(h.sent().empty());
 }
 
+TEST_CASE("history: past the retention horizon the log drops what the server removed and stops paging") {
+  harness h;
+  std::vector<chat_message> held;
+  for (std::int64_t id = 1; id <= 10; ++id) held.push_back(msg(id, "amy", "m"));
+  h.go_live("eric", held, /*limited=*/false);
+  CHECK(h.client.history_horizon() == 0);
+
+  // The connection drops; meanwhile retention removes ids 1..6; the resume says so.
+  h.client.on_socket_close(1006, "", h.now);
+  h.now += 10'000;
+  h.client.tick(h.now);
+  CHECK(one<cmd::open_socket>(h.take()).path == "/websocket/chatroom?v=1&since=10");
+  h.client.on_socket_open(h.now);
+  h.welcome("eric", 11);
+  h.receive(encode(history_event{{msg(11, "amy", "new")}, false, std::nullopt, 6}));
+  CHECK(h.client.history_horizon() == 6);
+  const auto& log = h.client.log().confirmed();
+  REQUIRE(log.size() == 5);  // 7..11: nothing the server no longer has, no hole before 7
+  CHECK(log.front().id == 7);
+  CHECK(log.back().id == 11);
+  CHECK_FALSE(h.client.has_older());
+  h.client.load_older(h.now);
+  CHECK(h.sent().empty());
+}
+
 TEST_CASE("a short room has nothing older to load") {
   harness h;
   h.go_live("eric", {msg(1, "amy", "only")}, false);

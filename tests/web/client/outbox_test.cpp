@@ -127,6 +127,15 @@ TEST_CASE("a failed message can be discarded") {
   CHECK(h.client.log().outbox().empty());
 }
 
+TEST_CASE("a message past the sender's storage quota fails with the reason") {
+  harness h;
+  h.go_live("eric");
+  h.client.send_message("one more", h.now);
+  const auto cid = h.client.log().outbox()[0].client_id;
+  h.receive(encode(error_event{"quota_exceeded", "quota", cid}));
+  CHECK(h.client.log().outbox()[0].error == "Your stored messages have reached their quota; this one was not sent.");
+}
+
 TEST_CASE("a message the server never confirms fails after a while") {
   harness h;
   h.go_live("eric");
