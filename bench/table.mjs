@@ -113,6 +113,18 @@ for (const dpr of ['dpr1', 'dpr2']) {
     `${fmt(f.draw_p50_ms, 1)} / ${fmt(f.draw_p95_ms, 1)}; ${fmt(f.frame_p95_ms, 1)}${f.reached_bottom ? '' : ' (did not reach the bottom)'}`, 'p95 ≤ 16.7 ms');
 }
 
+// W8: a restart's reconnect storm, guests all at once from 100 source addresses, default caps (ours only).
+for (const kind of ['legacy', 'v1']) {
+  const labels = [...new Set(runs.filter((r) => r.server === 'ours' && r.label?.startsWith(`W8-${kind}-`)).map((r) => r.label))];
+  labels.sort((a, b) => Number(a.split('-')[2]) - Number(b.split('-')[2]));
+  for (const label of labels) {
+    const n = fmt(Number(label.split('-')[2]));
+    oursOnly(`W8 ${kind === 'legacy' ? 'seed path' : 'v1'}, ${n} at once: live / time until all live (s) / server CPU per connection (µs)`,
+      cell(label, 'ours', `${fmt(med(label, 'ours', 'connections'))} / ${fmt(med(label, 'ours', 'connect_s'), 2)} / ` +
+        `${fmt(med(label, 'ours', 'server_cpu_us_per_connection'), 0)}`), kind === 'legacy' ? 'flat from 1 000 to 10 000' : '');
+  }
+}
+
 const header = ['workload', 'ours', 'ws (npm)', 'websocketpp', 'ours ÷ ws', 'ours ÷ websocketpp', 'target'];
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
 const note = `${smoke ? 'SMOKE sizes (not a measurement). ' : ''}Server pinned to CPU ${opt('--cpus', '1/0').split('/')[0]}, ` +

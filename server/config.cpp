@@ -139,6 +139,11 @@ const std::vector<value_flag>& value_flags() {
        number_in(&config::max_partial_bytes, std::size_t{65536}, no_limit)},
       {"max-partial-bytes-per-address", "a number >= 65536",
        number_in(&config::max_partial_bytes_per_address, std::size_t{65536}, no_limit)},
+      {"max-connections-per-user", "a number (0 = no cap)", number_in(&config::max_connections_per_user, std::size_t{0}, no_limit)},
+      {"max-connections-per-address", "a number (0 = no cap)",
+       number_in(&config::max_connections_per_address, std::size_t{0}, no_limit)},
+      {"connect-rate", "attempts per second (0 = off)", real_at_least(&config::connect_rate, 0)},
+      {"connect-burst", "a number of attempts >= 1", real_at_least(&config::connect_burst, 1)},
       {"commit-interval", "milliseconds from 0 to 1000", number_in(&config::commit_interval_ms, 0, 1000)},
       {"retention-days", "a number of days >= 0", number_in(&config::retention_days, 0, 100'000)},
       {"retention-messages", "a number >= 0",
@@ -267,6 +272,10 @@ config default_config() {
   c.frame_timeout_s = limits::ws_frame_timeout_s;
   c.max_partial_bytes = limits::max_partial_bytes;
   c.max_partial_bytes_per_address = limits::max_partial_bytes_per_address;
+  c.max_connections_per_user = limits::max_connections_per_user;
+  c.max_connections_per_address = limits::max_connections_per_address;
+  c.connect_rate = limits::connect_rate;
+  c.connect_burst = limits::connect_burst;
   c.commit_interval_ms = limits::commit_interval_ms;
   return c;
 }

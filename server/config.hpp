@@ -68,6 +68,10 @@ struct config {
   int frame_timeout_s = 0;                   ///< a client frame must arrive whole within this
   std::size_t max_partial_bytes = 0;         ///< held for unfinished client frames, in all
   std::size_t max_partial_bytes_per_address = 0;  ///< ... and per client address (IPv6: /64)
+  std::size_t max_connections_per_user = 0;       ///< open WebSockets of one user; 0: no cap
+  std::size_t max_connections_per_address = 0;    ///< ... from one client address (IPv6: /64); 0: no cap
+  double connect_rate = 0;                        ///< upgrade attempts per second per address; 0: off
+  double connect_burst = 0;
   bool fsync_full = false;       ///< --fsync full: every commit waits for fsync (power-loss safe)
   int commit_interval_ms = 0;    ///< under load, one commit (one broadcast) per interval; 0: no pacing
   int retention_days = 0;               ///< remove messages older than this many days; 0: keep them

@@ -73,6 +73,13 @@ std::string help_text() {
   h += "                        would pass it closes with 1013 (default " + std::to_string(d.max_partial_bytes) + ")\n";
   h += "  --max-partial-bytes-per-address N\n";
   h += "                        the same per client address, IPv6 per /64 (default " + std::to_string(d.max_partial_bytes_per_address) + ")\n";
+  h += "  --max-connections-per-user N\n";
+  h += "                        open WebSockets of one user; one more is refused with 429 (default " + std::to_string(d.max_connections_per_user) + "; 0: no cap)\n";
+  h += "  --max-connections-per-address N\n";
+  h += "                        open WebSockets from one client address, IPv6 per /64 (default " + std::to_string(d.max_connections_per_address) + "; 0: no cap)\n";
+  h += "  --connect-rate R      WebSocket upgrade attempts per second per client address, beyond the\n";
+  h += "                        burst; more get 429 (default " + std::to_string(int(d.connect_rate)) + "; 0: off)\n";
+  h += "  --connect-burst B     upgrade attempts one address may make at once (default " + std::to_string(int(d.connect_burst)) + ")\n";
   h += "  --commit-interval MS  while messages keep coming, commit (and broadcast) them together at\n";
   h += "                        most every MS ms, one write per socket for all of them (default " +
        std::to_string(d.commit_interval_ms) + "; 0-1000;\n";

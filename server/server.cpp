@@ -5,6 +5,7 @@
 #include "auth/crypto.hpp"
 #include "auth/session_check.hpp"
 #include "http/client_address.hpp"
+#include "http/connection_caps.hpp"
 #include "http/http_api.hpp"
 #include "ws/io_shard.hpp"
 #include "log.hpp"
@@ -61,6 +62,7 @@ struct chat_server::impl {
   std::atomic<bool> shutting_down{false};
   std::unique_ptr<http_api> api;
   std::unique_ptr<ws::partial_budget> partial;
+  std::unique_ptr<connection_caps> caps;
   std::unique_ptr<server_context> ctx;
   std::unique_ptr<tls_certificates> tls;  ///< the certificate new connections get (SIGHUP reloads it)
 
@@ -211,7 +213,10 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       log::error("session_check", "error=" + log::clean(e.what()));  // the sockets stay; checked again next time
     }
   });
-  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, m.proxies, *m.partial});
+  m.caps = std::make_unique<connection_caps>(connection_limits{m.cfg.max_connections_per_user,
+                                                                m.cfg.max_connections_per_address,
+                                                                m.cfg.connect_rate, m.cfg.connect_burst});
+  m.ctx.reset(new server_context{m.cfg, *m.api, *m.chat, m.stats, m.shutting_down, m.proxies, *m.partial, *m.caps});
 }
 
 chat_server::~chat_server() { stop(); }

@@ -9,6 +9,7 @@ struct config;
 class http_api;
 class room;
 class trusted_proxies;
+class connection_caps;
 struct server_stats;
 namespace ws {
 class partial_budget;
@@ -23,6 +24,7 @@ struct server_context {
   const std::atomic<bool>& shutting_down;
   const trusted_proxies& proxies;  ///< who may name the client (X-Forwarded-For/-Proto)
   ws::partial_budget& partial;     ///< bytes held for clients' unfinished frames
+  connection_caps& caps;           ///< connections per user and address, upgrade attempts per address
 };
 
 }  // namespace chat::server

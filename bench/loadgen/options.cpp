@@ -81,6 +81,8 @@ std::string usage() {
   --window W              unacknowledged messages per sender (its own echo acknowledges)        [16]
   --payload B             message body bytes (at least the stamp, about 40)                     [64]
   --steady-after S        steady p99 counts messages sent S seconds after the start              [2]
+  --guests                chat: no logins, client i joins as guest g<i> (server in --guest-mode)
+  --sources N             spread the clients' source addresses over N of 127.1.x.y        [1: 127.0.0.1]
   --users a,b,c           chat: users to log in as, shared round-robin by the connections [user1,user2,user3]
   --password P            chat: password of every user (default: each user's own name)
   --logins N              login mode: logins to make                                            [0]
@@ -108,6 +110,7 @@ parse_result parse_options(int argc, const char* const* argv) {
     if (flag == "--help" || flag == "-h") return {std::nullopt, "help"};
     if (flag == "--strict") { o.strict = true; continue; }
     if (flag == "--json") { o.json = true; continue; }
+    if (flag == "--guests") { o.guests = true; continue; }
     if (i + 1 >= argc) return {std::nullopt, std::string(flag) + " needs a value"};
     const std::string_view v = argv[++i];
     bool ok = true;
@@ -137,6 +140,7 @@ parse_result parse_options(int argc, const char* const* argv) {
       o.payload = static_cast<std::size_t>(b);
     } else if (flag == "--steady-after") ok = to_double(v, o.steady_after_s);
     else if (flag == "--users") o.users = split_commas(v);
+    else if (flag == "--sources") ok = to_int(v, o.sources) && o.sources >= 1 && o.sources <= 250 * 250;
     else if (flag == "--password") o.password = v;
     else if (flag == "--logins") ok = to_int(v, o.logins);
     else if (flag == "--login-concurrency") ok = to_int(v, o.login_concurrency);

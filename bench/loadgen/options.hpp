@@ -38,6 +38,8 @@ struct options {
   std::size_t payload = 64;   ///< message body bytes (at least the stamp's length)
   double steady_after_s = 2;  ///< the steady latency counts messages sent this long after the start
 
+  bool guests = false;        ///< chat: no logins; client i joins as guest `g<i>` (the server runs --guest-mode)
+  int sources = 1;            ///< client addresses: 127.0.0.1, or spread over 127.1.x.y (the server's caps count per address)
   std::vector<std::string> users{"user1", "user2", "user3"};  ///< chat: logins, shared round-robin
   std::string password;       ///< chat: empty means each user's password is its username
   int logins = 0;             ///< login mode: how many logins

@@ -42,6 +42,8 @@ std::string to_json_line(const result& r) {
   j["connect_failures"] = r.connect_failures;
   j["disconnects"] = r.disconnects;
   j["connect_s"] = r.connect_s;
+  j["server_cpu_connect_s"] = r.server_cpu_connect_s;
+  j["server_cpu_us_per_connection"] = r.server_cpu_us_per_connection;
   j["sent"] = r.sent;
   j["expected"] = r.expected;
   j["delivered"] = r.delivered;
@@ -111,6 +113,8 @@ std::string to_text(const result& r) {
     line("server RSS before / connected", std::to_string(r.server_rss_before_kib) + " / " + std::to_string(r.server_rss_connected_kib) + " KiB");
     line("server peak RSS", std::to_string(r.server_peak_rss_kib) + " KiB");
     line("RSS per connection", fmt("%.0f bytes", r.rss_per_connection_bytes));
+    line("server CPU per connection", fmt("%.1f us", r.server_cpu_us_per_connection) +
+                                          fmt(" (%.3f s CPU until all were open)", r.server_cpu_connect_s));
   }
   line("generator CPU", fmt("%.3f s", r.gen_cpu_s) + (r.mode == "fanout" ? fmt(" (%.3f s while sending)", r.gen_cpu_send_s) : ""));
   if (r.timed_out) line("timed out", "yes");

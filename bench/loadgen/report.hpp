@@ -20,6 +20,8 @@ struct result {
   int connect_failures = 0;
   int disconnects = 0;          ///< connections the server closed during the run
   double connect_s = 0;         ///< time to open all connections
+  double server_cpu_connect_s = 0;          ///< server CPU from the start until every connection was open
+  double server_cpu_us_per_connection = 0;  ///< ... per connection opened
 
   std::uint64_t sent = 0, expected = 0, delivered = 0, lost = 0, duplicated = 0, out_of_order = 0;
   std::uint64_t foreign = 0;        ///< message frames that were not this run's

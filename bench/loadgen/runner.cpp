@@ -57,6 +57,7 @@ class run_state final : public client_events {
     r_.window = o.window;
     r_.rate = o.rate;
     r_.payload = o.payload;
+    speaks_v1_ = websocket_path(o).find("v=1") != std::string::npos;
     run_id_ = std::to_string(getpid()) + "x" + std::to_string(to_ns(steady::now()) % 1000000007);
   }
 
@@ -82,7 +83,7 @@ class run_state final : public client_events {
       else shutdown();
     });
     if (o_.mode == run_mode::login) start_login_bench();
-    else if (o_.target == target_kind::chat) start_token_logins();
+    else if (o_.target == target_kind::chat && !o_.guests) start_token_logins();
     else start_connecting();
     io_.run();
     r_.gen_cpu_s = own_cpu_seconds() - gen_cpu_start;
@@ -172,7 +173,15 @@ class run_state final : public client_events {
     t.host = o_.host;
     t.port = o_.port;
     t.path = websocket_path(o_);
-    if (o_.target == target_kind::chat) t.bearer = tokens_[o_.users[static_cast<std::size_t>(i) % o_.users.size()]];
+    if (o_.guests) {
+      t.path += (t.path.find('?') == std::string::npos ? "?username=g" : "&username=g") + std::to_string(i);
+    } else if (o_.target == target_kind::chat) {
+      t.bearer = tokens_[o_.users[static_cast<std::size_t>(i) % o_.users.size()]];
+    }
+    if (o_.sources > 1) {
+      const int a = i % o_.sources;
+      t.source = "127.1." + std::to_string(a / 250) + "." + std::to_string(1 + a % 250);
+    }
     clients_[static_cast<std::size_t>(i)] = ws_client::make(io_, t, i, *this);
     clients_[static_cast<std::size_t>(i)]->start();
   }
@@ -198,6 +207,12 @@ class run_state final : public client_events {
 
   void connected() {
     r_.connect_s = seconds(steady::now() - connect_begin_);
+    if (r_.have_server && r_.connections > 0) {
+      if (const auto s = sample_process(o_.server_pid)) {
+        r_.server_cpu_connect_s = s->cpu_s - cpu_start_;
+        r_.server_cpu_us_per_connection = r_.server_cpu_connect_s * 1e6 / r_.connections;
+      }
+    }
     if (r_.connections == 0) {
       r_.error = "no connection opened";
       r_.fatal = true;
@@ -340,7 +355,8 @@ class run_state final : public client_events {
  public:
   void on_open(int i) override {
     states_[static_cast<std::size_t>(i)].opened = true;
-    if (o_.target == target_kind::plain) mark_ready(i);
+    // The seed's path (no v=1) has no welcome: the 101 is the join.
+    if (o_.target == target_kind::plain || !speaks_v1_) mark_ready(i);
   }
 
   void on_text(int i, std::string_view frame, steady::time_point at) override {
@@ -468,6 +484,7 @@ class run_state final : public client_events {
   asio::steady_timer deadline_, phase_timer_, progress_timer_;
   result r_;
   std::string run_id_;
+  bool speaks_v1_ = true;  ///< chat: the path asks for v=1 (a welcome marks a connection ready)
   std::string phase_ = "start";
 
   std::map<std::string, std::string> tokens_;

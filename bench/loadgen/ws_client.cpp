@@ -25,6 +25,13 @@ class beast_client final : public ws_client, public std::enable_shared_from_this
 
   void start() override {
     const tcp::endpoint ep(asio::ip::make_address(target_.host), target_.port);
+    if (!target_.source.empty()) {
+      error_code ec;
+      auto& s = ws_.next_layer();
+      s.open(ep.protocol(), ec);
+      if (!ec) s.bind(tcp::endpoint(asio::ip::make_address(target_.source, ec), 0), ec);
+      if (ec) return finish(ec, "bind");
+    }
     ws_.next_layer().async_connect(ep, [self = shared_from_this()](error_code ec) { self->on_connect(ec); });
   }
 

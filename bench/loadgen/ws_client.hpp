@@ -33,6 +33,7 @@ struct client_target {
   std::uint16_t port = 0;
   std::string path = "/";
   std::string bearer;  ///< sent as Authorization: Bearer … on the upgrade when not empty
+  std::string source;  ///< local address to connect from; empty: any
 };
 
 /** A WebSocket client: connect, read every frame, write queued frames one at a time. */

@@ -7,6 +7,7 @@
 
 #include "config.hpp"
 #include "http/client_address.hpp"
+#include "http/connection_caps.hpp"
 #include "http/http_api.hpp"
 #include "http/http_read.hpp"
 #include "log.hpp"
@@ -153,6 +154,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
    *  the session check is http_api's. */
   void upgrade(const http_request& r, std::string version, std::string key) {
     if (auto refusal = ws::refuse_upgrade_target(r.path())) return send(std::move(*refusal));
+    if (auto refusal = ctx_.caps.refuse_attempt(r.address, connection_caps::clock::now())) {
+      keep_alive_ = false;  // a refused upgrade ends the connection, as every other does
+      return send(std::move(*refusal));
+    }
     // The session check runs on the store worker; the upgrade goes on here.
     ctx_.api.admit_websocket(r, [self = this->shared_from_this(), version = std::move(version),
                                  key = std::move(key)](http_api::admission verdict) mutable {
@@ -173,6 +178,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
                                     handshake_started_, ws::handshake_clock::now(),
                                     std::chrono::seconds(ctx_.cfg.ws_handshake_timeout_s));
     if (reply.refusal) return send(std::move(*reply.refusal));
+    auto counted = ctx_.caps.take(verdict.member->user.username, verdict.member->address);
+    if (counted.refusal) return send(std::move(*counted.refusal));
+    verdict.member->counted = std::move(counted.held);
     beast::get_lowest_layer(stream_).expires_never();
     if constexpr (is_tls_stream<Stream>) {
       std::make_shared<ws_session<Stream>>(std::move(stream_), shard_, ctx_, std::move(*verdict.member))

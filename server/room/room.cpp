@@ -29,6 +29,7 @@ room::room(message_store& s, store_worker& reader, room_options opts, std::uniqu
       last_id_(s.last_message_id()),
       bus_(std::move(bus)) {
   bus_->attach(*this);
+  presence_ = std::make_unique<presence_ticker>(opts.presence_interval, [this] { return publish_presence(); });
   writer_ = std::make_unique<message_writer>(
       s, [this](std::vector<write_result>&& r) { on_committed(std::move(r)); },
       [this](std::vector<write_request>&& r, const std::string& why) { on_write_failed(std::move(r), why); },
@@ -36,7 +37,10 @@ room::room(message_store& s, store_worker& reader, room_options opts, std::uniqu
       retention_schedule{opts.retention_days, opts.retention_messages, 1000, opts.retention_every});
 }
 
-room::~room() { stop_writer(); }
+room::~room() {
+  presence_->stop();
+  stop_writer();
+}
 
 void room::stop_writer() {
   if (writer_) writer_->stop();
@@ -52,19 +56,22 @@ void room::add_shard(member_shard& s) {
 void room::join(const std::shared_ptr<room_member>& m, join_done done) {
   const auto& info = m->info();
   std::int64_t upto = 0;
-  std::vector<std::string> online;
-  std::vector<std::shared_ptr<room_member>> keep;  // released after the lock
+  std::shared_ptr<const std::vector<std::string>> online;  // v1 only: the seed's clients get no list
+  bool changed = false;
   {
+    // O(log users) under the lock: a join never builds the list nor walks the members.
     std::lock_guard lock(mu_);
     if (members_.emplace(m.get(), m).second && !m->on_shard()) ++direct_members_;
     const int connections = ++online_[info.user.username];
     upto = last_id_;
-    online = online_locked();
     if (connections == 1) {
-      announce_locked(make_event(encode(presence_event{presence_change::join, info.user.username, online})), m.get(),
-                      keep);
+      presence_changed_locked(true, info.user.username);
+      changed = true;
     }
+    m->presence_heard = presence_version_;  // its welcome carries this version's list
+    if (info.speaks_v1()) online = online_snapshot_locked();
   }
+  if (changed) presence_->mark();
   log::info("connect", who(info) + " last_id=" + std::to_string(upto) +
                            (info.since ? " since=" + std::to_string(*info.since) : ""));
 
@@ -88,7 +95,7 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
       reply.close_code = close_code::internal_error;
       reply.close_reason = "history unavailable";
     } else if (info.speaks_v1()) {
-      reply.events.push_back(make_event(encode(welcome_event{info.user, std::move(online), upto})));
+      reply.events.push_back(make_event(encode(welcome_event{info.user, *online, upto})));
       reply.events.push_back(
           make_event(encode(history_event{std::move(page.value->messages), page.value->more_before, {},
                                           history_start(*page.value)})));
@@ -128,7 +135,7 @@ void room::join(const std::shared_ptr<room_member>& m, join_done done) {
 
 void room::leave(room_member* m) {
   bool empty = false;
-  std::vector<std::shared_ptr<room_member>> keep;  // released after the lock
+  bool changed = false;
   {
     std::lock_guard lock(mu_);
     if (members_.erase(m) == 0) return;
@@ -137,10 +144,12 @@ void room::leave(room_member* m) {
     const auto it = online_.find(name);
     if (it != online_.end() && --it->second == 0) {
       online_.erase(it);
-      announce_locked(make_event(encode(presence_event{presence_change::leave, name, online_locked()})), m, keep);
+      presence_changed_locked(false, name);
+      changed = true;
     }
     empty = members_.empty();
   }
+  if (changed) presence_->mark();
   if (empty) empty_cv_.notify_all();
 }
 
@@ -333,15 +342,40 @@ std::vector<std::string> room::online_locked() const {
   return names;
 }
 
-void room::announce_locked(event_text e, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep) {
-  const auto list = make_event_list({std::move(e)});
-  for (const auto& [ptr, weak] : members_) {
-    if (ptr == except) continue;
-    auto member = weak.lock();
-    if (member && member->info().speaks_v1()) member->deliver(list);
-    // A member whose last owner let go meanwhile must not be destroyed under mu_.
-    if (member) keep.push_back(std::move(member));
+void room::presence_changed_locked(bool joined, const std::string& name) {
+  ++presence_version_;
+  last_joined_ = joined;
+  last_changed_ = name;
+}
+
+std::shared_ptr<const std::vector<std::string>> room::online_snapshot_locked() {
+  if (snapshot_version_ != presence_version_ || !online_snapshot_) {
+    online_snapshot_ = std::make_shared<const std::vector<std::string>>(online_locked());
+    snapshot_version_ = presence_version_;
   }
+  return online_snapshot_;
+}
+
+bool room::publish_presence() {
+  std::vector<std::shared_ptr<room_member>> targets;  // posted to and released after the lock
+  presence_event event;
+  std::shared_ptr<const std::vector<std::string>> names;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ptr, weak] : members_) {
+      if (!ptr->info().speaks_v1() || ptr->presence_heard == presence_version_) continue;
+      ptr->presence_heard = presence_version_;
+      if (auto member = weak.lock()) targets.push_back(std::move(member));
+    }
+    if (targets.empty()) return false;
+    event.event = last_joined_ ? presence_change::join : presence_change::leave;
+    event.username = last_changed_;
+    names = online_snapshot_locked();
+  }
+  event.online = *names;
+  const auto list = make_event_list({make_event(encode(event))});
+  for (const auto& member : targets) member->deliver(list);
+  return true;
 }
 
 }  // namespace chat::server

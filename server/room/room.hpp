@@ -31,9 +31,11 @@
 #include "fanout/fanout.hpp"
 #include "room/history_pacer.hpp"
 #include "room/message_writer.hpp"
+#include "room/presence_ticker.hpp"
 #include "room/rate_limiter.hpp"
 
 #include <chat/codes.hpp>
+#include <chat/limits.hpp>
 #include <chat/model.hpp>
 #include <chat/validation.hpp>
 
@@ -81,6 +83,7 @@ struct member_info {
   std::optional<std::int64_t> since;    ///< resume point (?since=)
   std::string session;                  ///< digest of the session token it was admitted with; empty for guests
   std::shared_ptr<const void> guest_claim;  ///< a guest's hold on its name (guest_names), kept while it is connected
+  std::shared_ptr<const void> counted;      ///< its place under the connection caps (connection_caps), kept while connected
 };
 
 /** The members living on one I/O thread. The room hands each delivered batch
@@ -130,6 +133,9 @@ class room_member {
   std::deque<history_ask> history_asks;
   /** This connection's history reads, paced (history_pacer); under history_mu. */
   pace_state history_pace;
+  /** The room's presence version this connection's client last heard (its
+   *  welcome, or a presence event); the room's only, under its lock. */
+  std::uint64_t presence_heard = 0;
 
  private:
   member_info info_;
@@ -150,6 +156,8 @@ struct room_options {
   pace history_user;
   std::chrono::milliseconds history_max_wait{10000};  ///< a read paced later is refused
   std::chrono::microseconds commit_interval{};    ///< see message_writer
+  /** At most one presence event per interval, carrying the list as it is then. */
+  std::chrono::milliseconds presence_interval{limits::presence_interval_ms};
   /** Bytes of stored message bodies per sender; a send past it is refused
    *  with quota_exceeded (0: no quota). */
   std::int64_t user_quota_bytes = 0;
@@ -198,7 +206,8 @@ class room final : private fanout_consumer {
    *  Call on the member's I/O thread, once. If the store worker's queue is
    *  full the reply closes with 1013; if the read fails, with 1011. */
   void join(const std::shared_ptr<room_member>& m, join_done done);
-  /** Unregisters a member (idempotent); announces `leave` if it was the user's last. */
+  /** Unregisters a member (idempotent); if it was the user's last
+   *  connection, presence changed (announced by the next presence tick). */
   void leave(room_member* m);
   /** Handles one text message from a member, already checked as UTF-8 (by the
    *  frame reader). Call on the member's I/O thread. A history request is
@@ -248,12 +257,16 @@ class room final : private fanout_consumer {
   /** The time `m`'s next history read may run, or nullopt if it is refused (history_pacer). */
   std::optional<std::chrono::steady_clock::time_point> pace_history(room_member& m);
   std::vector<std::string> online_locked() const;
+  /** A user came or went: O(1), under mu_; the presence ticker publishes later. */
+  void presence_changed_locked(bool joined, const std::string& name);
+  /** The presence tick (on the ticker's thread): one event with the current
+   *  list, encoded once, to every v1 member that has not heard this version.
+   *  True if it sent to anyone. */
+  bool publish_presence();
+  /** The online list for a v1 welcome: built at most once per presence version. */
+  std::shared_ptr<const std::vector<std::string>> online_snapshot_locked();
   /** Drops the oldest messages of `page` until it fits max_history_bytes. */
   void fit(message_page& page) const;
-  /** Posts a presence event to every v1 member but `except`; call with mu_ held
-   *  (posting is not I/O, and holding mu_ keeps presence events in order).
-   *  The members it touched go to `keep`, which the caller releases unlocked. */
-  void announce_locked(event_text e, const room_member* except, std::vector<std::shared_ptr<room_member>>& keep);
 
   message_store& store_;
   store_worker& reader_;
@@ -266,11 +279,17 @@ class room final : private fanout_consumer {
   std::unordered_map<room_member*, std::weak_ptr<room_member>> members_;
   std::size_t direct_members_ = 0;     ///< members without a shard
   std::map<std::string, int> online_;  ///< username → open connections
+  std::uint64_t presence_version_ = 1;  ///< grows with every change of online_'s keys
+  bool last_joined_ = true;  ///< the newest change (a join, else a leave) of last_changed_: the next event names it
+  std::string last_changed_;
+  std::shared_ptr<const std::vector<std::string>> online_snapshot_;
+  std::uint64_t snapshot_version_ = 0;
   std::int64_t last_id_ = 0;
   std::vector<member_shard*> shards_;  ///< fixed before the first join
 
   std::unique_ptr<fanout> bus_;
-  std::unique_ptr<message_writer> writer_;  // last: its thread ends before the rest
+  std::unique_ptr<message_writer> writer_;
+  std::unique_ptr<presence_ticker> presence_;  // last: its thread ends first
 };
 
 }  // namespace chat::server

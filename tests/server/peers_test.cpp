@@ -50,7 +50,9 @@ TEST_CASE("slow, half-open and vanished peers are cut off, and memory and descri
   std::vector<std::string> env;
   if (under_asan) env.push_back("ASAN_OPTIONS=quarantine_size_mb=8:allocator_release_to_os_interval_ms=0:detect_leaks=0");
   child_process p({"--port", "0", "--db", (d / "chat.db").string(), "--web-root", (d / "web").string(), "--threads",
-                   "2", "--rate-limit", "0", "--idle-timeout", "2", "--max-queue-bytes", "262144"},
+                   "2", "--rate-limit", "0", "--idle-timeout", "2", "--max-queue-bytes", "262144",
+                   // 10 000 cycles of one user from one address: the connection caps are not under test here.
+                   "--connect-rate", "0", "--max-connections-per-address", "0", "--max-connections-per-user", "0"},
                   {}, env);
   const auto line = p.read_line();
   REQUIRE(line);

@@ -33,7 +33,8 @@ const std::set<std::string> http_codes = {
     http_error::misdirected_request,
     http_error::upgrade_required, http_error::throttled,         http_error::headers_too_large,
     http_error::internal,         http_error::busy,              http_error::unavailable,
-    http_error::shutting_down,    http_error::handshake_timeout};
+    http_error::shutting_down,    http_error::handshake_timeout,
+    http_error::connecting_too_fast, http_error::too_many_address_connections, http_error::too_many_user_connections};
 
 }  // namespace
 

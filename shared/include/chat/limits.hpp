@@ -68,6 +68,17 @@ inline constexpr int ws_frame_timeout_s = 15;
 /// socket with 1013 (--max-partial-bytes-per-address, --max-partial-bytes).
 inline constexpr std::size_t max_partial_bytes_per_address = 2 * 1024 * 1024;
 inline constexpr std::size_t max_partial_bytes = 64 * 1024 * 1024;
+/// Open WebSockets per user (tabs, devices) and per client address (IPv6: per /64;
+/// an office behind one NAT), and upgrade attempts per address: a bucket of
+/// connect_burst refilled at connect_rate a second (a restart's reconnect storm
+/// of an office fits the burst). Flags --max-connections-per-user,
+/// --max-connections-per-address, --connect-rate, --connect-burst.
+inline constexpr std::size_t max_connections_per_user = 32;
+inline constexpr std::size_t max_connections_per_address = 2000;
+inline constexpr double connect_rate = 50.0;
+inline constexpr double connect_burst = 500.0;
+/// Presence events: at most one per client per this interval, with the list as it is then.
+inline constexpr int presence_interval_ms = 1000;
 /// HTTP: header and body limits and the time allowed to send a request.
 inline constexpr std::size_t max_http_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_http_body_bytes = 16 * 1024;

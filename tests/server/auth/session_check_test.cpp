@@ -28,7 +28,7 @@ class session_member final : public room_member {
  public:
   session_member(const std::string& name, std::string session, bool guest = false)
       : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, protocol_version::legacy, guest,
-                                "test", {}, std::move(session), {}}) {}
+                                "test", {}, std::move(session), {}, {}}) {}
   void deliver(event_list) override {}
   void close(std::uint16_t code, std::string) override { closed_with = code; }
   std::atomic<std::uint16_t> closed_with{0};

@@ -48,7 +48,7 @@ class relay_fanout final : public fanout {
 class recording_member final : public room_member {
  public:
   explicit recording_member(std::string name)
-      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, protocol_version::v1, false, "test", {}, {}, {}}) {}
+      : room_member(member_info{chat::user_profile{0, name, name, "", name, "", ""}, protocol_version::v1, false, "test", {}, {}, {}, {}}) {}
   void deliver(event_list events) override {
     std::lock_guard lock(mu_);
     for (const auto& f : *events) {
