@@ -6,6 +6,7 @@ import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -103,4 +104,24 @@ export async function loginOverHttp(server, username, password = username) {
   const { token, user } = await r.json();
   const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('session='));
   return { token, cookie, user };
+}
+
+/** Posts each text as `user` over a v1 WebSocket; resolves with their ids, in order. */
+export async function postOverSocket(server, user, texts) {
+  const { token } = await loginOverHttp(server, user);
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
+  const ids = new Map();
+  await new Promise((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('open', () => texts.forEach((t, i) => ws.send(JSON.stringify({ type: 'send', message: t, client_id: `p-${i}` }))));
+    ws.on('message', (d) => {
+      const f = JSON.parse(d);
+      if (f.type === 'message' && f.client_id && f.client_id.startsWith('p-')) {
+        ids.set(f.client_id, f.id);
+        if (ids.size === texts.length) ws.close();
+      }
+    });
+    ws.on('close', resolve);
+  });
+  return texts.map((_, i) => ids.get(`p-${i}`));
 }

@@ -6,9 +6,8 @@
 // javascript: and data: are no links; the screen-reader mirror has the link as
 // a real <a> with its address in the accessibility tree. Exits 1 on the first failed check.
 //   node tests/web/links_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
-import WebSocket from 'ws';
 import { artifact } from '../e2e/artifacts.mjs';
-import { ChatServer, loginOverHttp } from '../support/server.mjs';
+import { ChatServer, postOverSocket } from '../support/server.mjs';
 import { inputHandled, inputMark, launchChromium, login, newPage, state, tapAt, until, waitFor } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
@@ -22,26 +21,6 @@ let failures = 0;
 function check(ok, what, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
   if (!ok) failures++;
-}
-
-/** Posts each text as `user` over the WebSocket; resolves with the ids, in order. */
-async function post(user, texts) {
-  const { token } = await loginOverHttp(server, user);
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
-  const ids = new Map();
-  await new Promise((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('open', () => texts.forEach((t, i) => ws.send(JSON.stringify({ type: 'send', message: t, client_id: `l-${i}` }))));
-    ws.on('message', (d) => {
-      const f = JSON.parse(d);
-      if (f.type === 'message' && f.client_id && f.client_id.startsWith('l-')) {
-        ids.set(f.client_id, f.id);
-        if (ids.size === texts.length) ws.close();
-      }
-    });
-    ws.on('close', resolve);
-  });
-  return texts.map((_, i) => ids.get(`l-${i}`));
 }
 
 const rect = (p, name) => p.evaluate((n) => window.chatroom.rect(n), name);
@@ -99,7 +78,7 @@ async function run(browser) {
   const target = `${server.url}linked-page?from=chat`;
   const texts = [`Docs at ${target} now`, 'not links: javascript:alert(1) and data:text/html,hi', 'word', '**word**', '`word`',
     '> a quote with **bold**\n```\nconst x = 1;  // a fenced block\n```\n_italic_, `code` and mailto:someone@example.com'];
-  const [linkId, badId, plainId, boldId, codeId, allId] = await post('user2', texts);
+  const [linkId, badId, plainId, boldId, codeId, allId] = await postOverSocket(server, 'user2', texts);
 
   const p = await newPage(browser, { viewport: { width: 1000, height: 800 }, deviceScaleFactor: 1 },
     { onPageError: (e) => check(false, 'no page errors', e.message) });

@@ -9,9 +9,8 @@
 // of each go to the artifacts folder. Exits 1 on the first failed check.
 //   node tests/web/text_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { execFileSync } from 'node:child_process';
-import WebSocket from 'ws';
 import { artifact } from '../e2e/artifacts.mjs';
-import { ChatServer, loginOverHttp } from '../support/server.mjs';
+import { ChatServer, postOverSocket } from '../support/server.mjs';
 import { launchChromium, login, newPage, state, until, waitFor } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
@@ -47,26 +46,6 @@ const samples = [
 // canvas and page rasterise apart (GPU canvas, LCD antialiasing) and still fails any wrong glyph.
 const maxInkDifference = 0.25;
 const viewer = { username: 'hana', first: '花子', last: '山田' };
-
-/** Posts each text as `user` over the WebSocket; resolves with the ids, in order. */
-async function post(user, texts) {
-  const { token } = await loginOverHttp(server, user);
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/websocket/chatroom?v=1`, { headers: { Authorization: `Bearer ${token}` } });
-  const ids = new Map();
-  await new Promise((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('open', () => texts.forEach((t, i) => ws.send(JSON.stringify({ type: 'send', message: t, client_id: `t-${i}` }))));
-    ws.on('message', (d) => {
-      const f = JSON.parse(d);
-      if (f.type === 'message' && f.client_id && f.client_id.startsWith('t-')) {
-        ids.set(f.client_id, f.id);
-        if (ids.size === texts.length) ws.close();
-      }
-    });
-    ws.on('close', resolve);
-  });
-  return texts.map((_, i) => ids.get(`t-${i}`));
-}
 
 /** The pixels of a screenshot region as {w, h, data: RGBA}, decoded by the page. */
 async function pixels(p, clip) {
@@ -138,7 +117,7 @@ const clipOf = (r) => ({ x: Math.round(r.x), y: Math.round(r.y), width: Math.cei
 async function run(browser) {
   const installed = new Set(execFileSync('fc-list', [':', 'family'], { encoding: 'utf8' }).split('\n')
     .flatMap((l) => l.split(',')).map((f) => f.trim()).filter(Boolean));
-  const ids = await post('user2', samples.map((s) => s.text));
+  const ids = await postOverSocket(server, 'user2', samples.map((s) => s.text));
 
   const p = await newPage(browser, { viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 },
     { onPageError: (e) => check(false, 'no page errors', e.message) });

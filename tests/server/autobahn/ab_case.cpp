@@ -12,6 +12,18 @@ const char* name(verdict v) {
   return "?";
 }
 
+test_case make(std::string id, std::string what, std::vector<step> steps, std::vector<answer> ok,
+               std::vector<std::uint16_t> codes, bool sentinel) {
+  test_case c;
+  c.id = std::move(id);
+  c.what = std::move(what);
+  c.steps = std::move(steps);
+  c.ok = std::move(ok);
+  c.close_codes = std::move(codes);
+  c.sentinel = sentinel;
+  return c;
+}
+
 answer msg(std::string text) { return {answer::kind::message, std::move(text)}; }
 answer err(std::string code) { return {answer::kind::error, std::move(code)}; }
 answer pong(std::string payload) { return {answer::kind::pong, std::move(payload)}; }

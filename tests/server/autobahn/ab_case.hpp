@@ -75,6 +75,9 @@ enum class verdict : std::uint8_t { ok, non_strict, failed };
 const char* name(verdict v);
 
 // Builders for the case tables.
+/** A case; `codes` the close codes the server may send, `sentinel` as in test_case. */
+test_case make(std::string id, std::string what, std::vector<step> steps, std::vector<answer> ok,
+               std::vector<std::uint16_t> codes = {1000}, bool sentinel = true);
 answer msg(std::string text);
 answer err(std::string code);
 answer pong(std::string payload);

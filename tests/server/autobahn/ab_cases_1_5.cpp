@@ -8,18 +8,6 @@ namespace {
 
 constexpr std::uint16_t normal = 1000, protocol_error = 1002, unsupported = 1003;
 
-test_case make(std::string id, std::string what, std::vector<step> steps, std::vector<answer> ok,
-               std::vector<std::uint16_t> codes = {normal}, bool sentinel = true) {
-  test_case c;
-  c.id = std::move(id);
-  c.what = std::move(what);
-  c.steps = std::move(steps);
-  c.ok = std::move(ok);
-  c.close_codes = std::move(codes);
-  c.sentinel = sentinel;
-  return c;
-}
-
 /** The server fails the connection with `code` after the answers `ok`. */
 test_case fails(std::string id, std::string what, std::vector<step> steps, std::uint16_t code,
                 std::vector<answer> ok = {}) {

@@ -9,18 +9,6 @@ namespace {
 constexpr std::uint16_t normal = 1000, protocol_error = 1002, unsupported = 1003, invalid_payload = 1007,
                         too_big = 1009;
 
-test_case make(std::string id, std::string what, std::vector<step> steps, std::vector<answer> ok,
-               std::vector<std::uint16_t> codes, bool sentinel) {
-  test_case c;
-  c.id = std::move(id);
-  c.what = std::move(what);
-  c.steps = std::move(steps);
-  c.ok = std::move(ok);
-  c.close_codes = std::move(codes);
-  c.sentinel = sentinel;
-  return c;
-}
-
 /** The client closes (in the steps); the server answers with one of `codes`. */
 test_case closes(std::string id, std::string what, std::vector<step> steps, std::vector<std::uint16_t> codes,
                  std::vector<answer> ok = {}) {
