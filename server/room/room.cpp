@@ -225,6 +225,8 @@ void room::on_committed(std::vector<write_result>&& results) {
         echoes.emplace_back(r.sender, error_text(wire_error::quota_exceeded,
                                                  "Your stored messages have reached their quota; this one was not stored.",
                                                  r.outcome.message.client_id));
+      } else if (member) {
+        member->written(0);  // a seed client gets no frame for it; a close it sent need not wait
       }
     } else {
       stored.emplace_back(std::move(r.sender), r.outcome.message.id);
