@@ -66,7 +66,7 @@ TEST_CASE("below the retention horizon clients are told where history starts, ne
   CHECK_FALSE(partial.contains("horizon"));
 }
 
-TEST_CASE("a sender past its storage quota gets quota_exceeded with its client_id; others still send", "[retention][ws]") {
+TEST_CASE("a sender past its storage quota gets quota_exceeded with its client_id, and others still send", "[retention][ws]") {
   test_server s([](chat::server::config& c) {
     c.rate_per_second = 0;
     c.user_quota_bytes = 10;
