@@ -212,37 +212,40 @@ member_reply room::handle_text(const std::shared_ptr<room_member>& m, valid_utf8
 
 void room::on_committed(std::vector<write_result>&& results) {
   auto batch = std::make_shared<committed_batch>();
-  std::vector<std::pair<std::weak_ptr<room_member>, event_text>> echoes;
-  std::vector<std::pair<std::weak_ptr<room_member>, std::int64_t>> stored;
+  // Every sender hears back about each message (room_member::written): the id of
+  // its broadcast to wait for before it closes, or 0 with what it gets instead, if anything.
+  struct answer {
+    std::weak_ptr<room_member> sender;
+    std::int64_t id = 0;
+    event_text event;  ///< sent to the sender alone; null: nothing (a seed client refused)
+  };
+  std::vector<answer> answers;
+  answers.reserve(results.size());
   for (auto& r : results) {
     if (r.outcome.duplicate) {
       // A resend of a stored message: the original, to its sender only.
-      echoes.emplace_back(std::move(r.sender), make_event(encode(r.outcome.message)));
+      answers.push_back({std::move(r.sender), 0, make_event(encode(r.outcome.message))});
     } else if (r.outcome.over_quota) {
       const auto member = r.sender.lock();
       log::warn("quota", (member ? who(member->info()) : r.outcome.message.username) + " quota_exceeded");
+      event_text refusal;
       if (member && member->info().speaks_v1()) {
-        echoes.emplace_back(r.sender, error_text(wire_error::quota_exceeded,
-                                                 "Your stored messages have reached their quota; this one was not stored.",
-                                                 r.outcome.message.client_id));
-      } else if (member) {
-        member->written(0);  // a seed client gets no frame for it; a close it sent need not wait
+        refusal = error_text(wire_error::quota_exceeded,
+                             "Your stored messages have reached their quota; this one was not stored.",
+                             r.outcome.message.client_id);
       }
+      answers.push_back({std::move(r.sender), 0, std::move(refusal)});
     } else {
-      stored.emplace_back(std::move(r.sender), r.outcome.message.id);
+      answers.push_back({std::move(r.sender), r.outcome.message.id, nullptr});
       batch->messages.push_back(std::move(r.outcome.message));
     }
   }
   if (!batch->messages.empty()) bus_->publish(std::move(batch));
-  // Each sender learns which broadcast to wait for before it closes (room_member::written).
-  for (auto& [w, id] : stored) {
-    if (auto member = w.lock()) member->written(id);
-  }
-  for (auto& [w, f] : echoes) {
-    if (auto member = w.lock()) {
-      member->deliver(make_event_list({f}));
-      member->written(0);
-    }
+  for (auto& a : answers) {
+    auto member = a.sender.lock();
+    if (!member) continue;
+    if (a.event) member->deliver(make_event_list({a.event}));
+    member->written(a.id);
   }
 }
 
