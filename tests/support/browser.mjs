@@ -22,6 +22,23 @@ export async function newPage(browser, options = {}, { permissions = [], origin 
   return page;
 }
 
+/** Starts `server` (then `setup()`, if given), runs `run(browser)` in headless Chromium and closes both
+ *  whatever happens; an error thrown on the way goes to `failed(error)`. The tail of each browser suite. */
+export async function withServerAndBrowser(server, run, failed, setup = null) {
+  let browser = null;
+  try {
+    await server.start();
+    if (setup) await setup();
+    browser = await launchChromium();
+    await run(browser);
+  } catch (e) {
+    failed(e);
+  } finally {
+    if (browser) await browser.close();
+    await server.dispose();
+  }
+}
+
 /** What the app shows, from its test hook. */
 export const state = (p) => p.evaluate(() => window.chatroom.state());
 

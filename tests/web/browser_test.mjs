@@ -7,8 +7,8 @@ import net from 'node:net';
 import WebSocket from 'ws';
 import { ChatServer, loginOverHttp } from '../support/server.mjs';
 import {
-  center, click, inputHandled, inputMark, launchChromium, login as loginAt, newPage as newBrowserPage,
-  openLogin as openLoginAt, say, scrollSettled, state, tapAt, until, waitFor,
+  center, click, inputHandled, inputMark, login as loginAt, newPage as newBrowserPage,
+  openLogin as openLoginAt, say, scrollSettled, state, tapAt, until, waitFor, withServerAndBrowser,
 } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
@@ -463,16 +463,6 @@ async function run(browser) {
   check(s.login.error.startsWith('Too many failed attempts') && s.login.blocked_s > 0, 'throttled logins are explained', s.login.error);
 }
 
-let browser = null;
-try {
-  await startServer();
-  browser = await launchChromium();
-  await run(browser);
-} catch (e) {
-  check(false, 'the run finished', String(e.message ?? e).split('\n')[0]);
-} finally {
-  if (browser) await browser.close();
-  await server.dispose();
-}
+await withServerAndBrowser(server, run, (e) => check(false, 'the run finished', String(e.message ?? e).split('\n')[0]));
 console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -4,7 +4,7 @@
 // emoji picker and :shortcode: completion. Starts its own server on port 0; exits 1 on a failed check.
 //   node tests/web/dom_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { ChatServer } from '../support/server.mjs';
-import { click, inputHandled, inputMark, launchChromium, login as loginAt, newPage as newBrowserPage, say, state, waitFor } from '../support/browser.mjs';
+import { click, inputHandled, inputMark, login as loginAt, newPage as newBrowserPage, say, state, waitFor, withServerAndBrowser } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -158,16 +158,9 @@ async function emoji(browser, server) {
 }
 
 const server = new ChatServer({ bin: serverBin, dist, args: ['--rate-limit', '0'] });
-const browser = await launchChromium();
-try {
-  await server.start();
+await withServerAndBrowser(server, async (browser) => {
   if (!only || only === 'a11y') await accessibility(browser, server);
   if (!only || only === 'emoji') await emoji(browser, server);
-} catch (e) {
-  check(false, 'the run completes', e.stack || String(e));
-} finally {
-  await browser.close();
-  await server.dispose();
-}
+}, (e) => check(false, 'the run completes', e.stack || String(e)));
 console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
 process.exit(failures ? 1 : 0);

@@ -8,7 +8,7 @@
 //   node tests/web/links_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
-import { inputHandled, inputMark, launchChromium, login, newPage, state, tapAt, until, waitFor } from '../support/browser.mjs';
+import { inputHandled, inputMark, login, newPage, state, tapAt, until, waitFor, withServerAndBrowser } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -194,18 +194,6 @@ async function run(browser) {
   await phone.context().close();
 }
 
-try {
-  await server.start();
-  const browser = await launchChromium();
-  try {
-    await run(browser);
-  } finally {
-    await browser.close();
-  }
-} catch (e) {
-  check(false, 'the run completes', e.stack || String(e));
-} finally {
-  await server.dispose();
-}
+await withServerAndBrowser(server, run, (e) => check(false, 'the run completes', e.stack || String(e)));
 console.log(failures === 0 ? 'all link checks passed' : `${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
-import { launchChromium, login, newPage, state, until, waitFor } from '../support/browser.mjs';
+import { login, newPage, state, until, waitFor, withServerAndBrowser } from '../support/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -201,20 +201,9 @@ async function run(browser) {
   await p.context().close();
 }
 
-try {
-  await server.start();
+await withServerAndBrowser(server, run, (e) => check(false, 'the run completes', e.stack || String(e)), async () => {
   execFileSync(bin, ['--db', server.db, 'user', 'add', viewer.username, '--first-name', viewer.first, '--last-name', viewer.last],
     { input: `${viewer.username}\n` });
-  const browser = await launchChromium();
-  try {
-    await run(browser);
-  } finally {
-    await browser.close();
-  }
-} catch (e) {
-  check(false, 'the run completes', e.stack || String(e));
-} finally {
-  await server.dispose();
-}
+});
 console.log(failures === 0 ? 'all text checks passed' : `${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
