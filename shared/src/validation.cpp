@@ -141,6 +141,43 @@ std::string_view body_error_text(body_status s) noexcept {
   return "The message was refused.";
 }
 
+namespace {
+
+/** Trims `raw` and checks it holds min_chars..max_chars code points, none a control character. */
+room_text_check check_room_text(std::string_view raw, std::size_t min_chars, std::size_t max_chars) noexcept {
+  room_text_check r;
+  if (!is_valid_utf8(raw)) {
+    r.status = room_text_status::invalid_utf8;
+    return r;
+  }
+  r.text = trim(raw);
+  std::size_t chars = 0;
+  char32_t cp = 0;
+  for (std::size_t i = 0; i < r.text.size(); ++chars) {
+    i += decode_one(r.text, i, cp);
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      r.status = room_text_status::control_char;
+      return r;
+    }
+  }
+  if (chars < min_chars) {
+    r.status = room_text_status::empty;
+  } else if (chars > max_chars) {
+    r.status = room_text_status::too_long;
+  }
+  return r;
+}
+
+}  // namespace
+
+room_text_check check_room_name(std::string_view raw) noexcept {
+  return check_room_text(raw, 1, limits::max_room_name_chars);
+}
+
+room_text_check check_room_topic(std::string_view raw) noexcept {
+  return check_room_text(raw, 0, limits::max_room_topic_chars);
+}
+
 bool is_valid_username(std::string_view s) noexcept {
   if (s.empty() || s.size() > limits::max_username_bytes) return false;
   const auto alnum = [](char c) {

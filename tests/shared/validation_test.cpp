@@ -105,3 +105,24 @@ TEST_CASE("a body known to be UTF-8 gets the same verdict without a second check
   }
   CHECK(check_message_body(std::string_view("caf\xc3")).status == body_status::invalid_utf8);
 }
+
+TEST_CASE("room names and topics: any script, trimmed, bounded, no control characters", "[validation]") {
+  for (const char* ok : {"Chat Room", "general", "\u958b\u767a\u30c1\u30fc\u30e0", "caf\u00e9 \U0001F600"}) {
+    const auto r = check_room_name(ok);
+    CHECK(r.status == room_text_status::ok);
+    CHECK(r.text == ok);
+  }
+  CHECK(check_room_name("  team  ").text == "team");
+  CHECK(check_room_name(" \u3000 ").status == room_text_status::empty);
+  CHECK(check_room_name("").status == room_text_status::empty);
+  CHECK(check_room_name(repeat("\u0416", limits::max_room_name_chars)).status == room_text_status::ok);
+  CHECK(check_room_name(repeat("x", limits::max_room_name_chars + 1)).status == room_text_status::too_long);
+  CHECK(check_room_name("caf\xc3").status == room_text_status::invalid_utf8);
+  for (const char* bad : {"two\nlines", "tab\there", "bell\x07", "del\x7f", "c1\u0085x"}) {
+    CHECK(check_room_name(bad).status == room_text_status::control_char);
+  }
+  CHECK(check_room_topic("").status == room_text_status::ok);
+  CHECK(check_room_topic(repeat("t", limits::max_room_topic_chars)).status == room_text_status::ok);
+  CHECK(check_room_topic(repeat("t", limits::max_room_topic_chars + 1)).status == room_text_status::too_long);
+  CHECK(check_room_topic("a\nb").status == room_text_status::control_char);
+}

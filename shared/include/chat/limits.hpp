@@ -46,6 +46,14 @@ inline constexpr std::size_t max_username_bytes = 32;
 /// Deepest JSON nesting decoded; deeper input is refused before parsing.
 inline constexpr int max_json_depth = 32;
 
+// --- conversations (the v2 design of docs/protocol.md §6; store-side so far) --
+/// Longest room name, in Unicode code points after trimming (at least one).
+inline constexpr std::size_t max_room_name_chars = 64;
+/// Longest room topic, in Unicode code points after trimming (may be empty).
+inline constexpr std::size_t max_room_topic_chars = 250;
+/// Most members of a direct message (the smallest is two).
+inline constexpr std::size_t max_dm_members = 8;
+
 // --- server ------------------------------------------------------------------
 /// A session's outgoing queue may hold this many bytes / frames; past either
 /// bound the client is closed with 1013 (it can resume with since=).

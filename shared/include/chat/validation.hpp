@@ -57,6 +57,20 @@ std::string_view body_error_code(body_status s) noexcept;
 /** A sentence explaining the refusal, for people. */
 std::string_view body_error_text(body_status s) noexcept;
 
+enum class room_text_status { ok, empty, too_long, invalid_utf8, control_char };
+
+/** The verdict on a room's name or topic and the trimmed text to store when ok. */
+struct room_text_check {
+  room_text_status status = room_text_status::ok;
+  std::string_view text;  ///< trimmed (a view into the input)
+};
+
+/** A room name: valid UTF-8 in any script, 1..max_room_name_chars code points
+ *  after trimming, no control characters (C0, DEL, C1: no line breaks). */
+room_text_check check_room_name(std::string_view raw) noexcept;
+/** A room topic: the same rules, 0..max_room_topic_chars code points. */
+room_text_check check_room_topic(std::string_view raw) noexcept;
+
 /** Usernames: 1..32 bytes of ASCII letters, digits, '.', '_', '-', starting
  *  with a letter or digit. */
 bool is_valid_username(std::string_view s) noexcept;
