@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -235,6 +236,48 @@ std::string keep_aside(const std::string& db) {
   failed("cannot find a free name for the replaced database beside " + db);
 }
 
+/** Moves the copy's message id sequence up to `used` and each room's counter
+ *  up to the replaced database's ("room,last position" rows; the default
+ *  room's is `used` for a database from before rooms); a copy from before
+ *  rooms takes the default room's into the sequence, where its migration
+ *  will start the room's counter. Sets r.next_id when the next
+ *  message of the default room gets a higher id than the copy implies. */
+void carry_counters(const std::string& path, std::int64_t used, const std::vector<std::string>& counters,
+                    restore_report& r) {
+  handle copy(path, SQLITE_OPEN_READWRITE);
+  std::int64_t has_rooms = 0;
+  if (!copy || !copy.number("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='rooms'", has_rooms)) {
+    failed("cannot carry the message ids over: " + copy.error());
+  }
+  std::int64_t default_used = used;
+  std::string rooms;
+  for (const auto& row : counters) {
+    const auto comma = row.find(',');
+    const auto room = std::stoll(row.substr(0, comma));
+    const auto last = std::stoll(row.substr(comma + 1));
+    if (room == 1) {
+      default_used = last;
+      continue;
+    }
+    rooms += "UPDATE rooms SET last_seq = MAX(last_seq, " + std::to_string(last) + ") WHERE id = " +
+             std::to_string(room) + "; ";
+  }
+  // The default room's ids were the sequence's until schema 4.
+  rooms += "UPDATE rooms SET last_seq = MAX(last_seq, " + std::to_string(default_used) + ") WHERE id = 1; ";
+  const std::string n = std::to_string(has_rooms > 0 ? used : std::max(used, default_used));
+  std::string bump =
+      "BEGIN; UPDATE sqlite_sequence SET seq = MAX(seq, " + n + ") WHERE name='messages'; "
+      "INSERT INTO sqlite_sequence(name, seq) SELECT 'messages', " + n +
+      " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name='messages'); ";
+  if (has_rooms > 0) bump += rooms;
+  bump += "COMMIT";
+  if (copy.exec(bump.c_str()) != SQLITE_OK) failed("cannot carry the message ids over: " + copy.error());
+  std::int64_t next = 0;
+  const char* const next_sql = has_rooms > 0 ? "SELECT last_seq FROM rooms WHERE id = 1"
+                                             : "SELECT seq FROM sqlite_sequence WHERE name='messages'";
+  if (copy.number(next_sql, next) && next > r.copy.last_id) r.next_id = next + 1;
+}
+
 }  // namespace
 
 copy_report backup_database(const std::string& db, const std::string& dest, bool replace) {
@@ -293,19 +336,14 @@ restore_report restore_database(const std::string& src, const std::string& db) {
 
   if (db_exists) {
     // Ids are never given twice: new messages continue after the replaced
-    // database's (clients resume with since= and de-duplicate by id).
+    // database's, and so do the positions of every room it had (clients
+    // resume with since= and de-duplicate by id).
     std::int64_t used = 0;
+    std::vector<std::string> counters;  // "room,last position" (none before schema 4)
     if (rc == SQLITE_OK &&
-        lock.number("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='messages'", used) &&
-        used > r.copy.last_id) {
-      handle copy(temp.path(), SQLITE_OPEN_READWRITE);
-      const std::string n = std::to_string(used);
-      const std::string bump =
-          "BEGIN; UPDATE sqlite_sequence SET seq = MAX(seq, " + n + ") WHERE name='messages'; "
-          "INSERT INTO sqlite_sequence(name, seq) SELECT 'messages', " + n +
-          " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name='messages'); COMMIT";
-      if (!copy || copy.exec(bump.c_str()) != SQLITE_OK) failed("cannot carry the message ids over: " + copy.error());
-      r.next_id = used + 1;
+        lock.number("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='messages'", used)) {
+      lock.rows("SELECT id || ',' || last_seq FROM rooms", counters);
+      if (used > r.copy.last_id || !counters.empty()) carry_counters(temp.path(), used, counters, r);
     }
 
     struct stat st{};

@@ -74,6 +74,55 @@ const char* const migrations[] = {
       INSERT INTO user_storage(username, bytes)
         SELECT username, SUM(length(CAST(body AS BLOB))) FROM messages GROUP BY username;
     )sql",
+    // 4: rooms (docs/architecture.md, "Rooms"; docs/protocol.md §6). Each
+    // room counts its own positions (last_seq) and keeps its retention horizon;
+    // a message has its room and its position there (seq), unique per room.
+    // What was the one room becomes room 1, the default public room "Chat
+    // Room": every message keeps its id as its position (ids stay what v1
+    // clients resume from), the counter starts above every id ever given
+    // (sqlite_sequence: retention may have removed the newest), the horizon
+    // moves from chat_meta, and every user is a member with all of it read.
+    // ALTER TABLE cannot add a REFERENCES column with a non-NULL default:
+    // messages.room_id has no foreign key (only the store writes it).
+    R"sql(
+      CREATE TABLE rooms (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+        name       TEXT UNIQUE COLLATE NOCASE,
+        topic      TEXT NOT NULL DEFAULT '',
+        creator_id INTEGER REFERENCES EMPLOYEE(EMP_ID) ON DELETE SET NULL,
+        created_ms INTEGER NOT NULL,
+        dm_key     TEXT UNIQUE,
+        last_seq   INTEGER NOT NULL DEFAULT 0,
+        horizon    INTEGER NOT NULL DEFAULT 0,
+        CHECK ((kind = 'dm') = (name IS NULL)),
+        CHECK ((kind = 'dm') = (dm_key IS NOT NULL))
+      );
+      CREATE TABLE room_members (
+        room_id        INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        emp_id         INTEGER NOT NULL REFERENCES EMPLOYEE(EMP_ID) ON DELETE CASCADE,
+        role           TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'admin')),
+        joined_ms      INTEGER NOT NULL,
+        read_seq       INTEGER NOT NULL DEFAULT 0,
+        notify         TEXT NOT NULL DEFAULT 'all' CHECK (notify IN ('all', 'mentions', 'muted')),
+        muted_until_ms INTEGER,
+        PRIMARY KEY (room_id, emp_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX room_members_by_user ON room_members(emp_id, room_id);
+      INSERT INTO rooms(id, kind, name, created_ms, last_seq, horizon) VALUES(
+        1, 'public', 'Chat Room', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+        max(COALESCE((SELECT MAX(id) FROM messages), 0),
+            COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)),
+        COALESCE((SELECT value FROM chat_meta WHERE key = 'history_horizon'), 0));
+      DELETE FROM chat_meta WHERE key = 'history_horizon';
+      INSERT INTO room_members(room_id, emp_id, joined_ms, read_seq)
+        SELECT 1, EMP_ID, (SELECT created_ms FROM rooms WHERE id = 1), (SELECT last_seq FROM rooms WHERE id = 1)
+        FROM EMPLOYEE;
+      ALTER TABLE messages ADD COLUMN room_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET seq = id;
+      CREATE UNIQUE INDEX messages_by_room ON messages(room_id, seq);
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 

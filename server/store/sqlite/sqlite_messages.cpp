@@ -1,6 +1,7 @@
 // The messages concern on SQLite (see sqlite_store.hpp, store/messages.hpp):
-// appends in the writer's transaction with each sender's stored bytes,
-// history pages from pooled readers, and retention's removal steps.
+// appends in the writer's transaction with each room's positions and each
+// sender's stored bytes, history pages of a room from pooled readers, and
+// retention's removal steps.
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "store/sqlite/database.hpp"
@@ -30,6 +31,21 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
   // Each sender's stored bytes: read once per batch when a quota applies,
   // written back once per sender.
   std::map<std::string, std::int64_t, std::less<>> stored, added;
+  // Each room's last position: read once per batch from the room's counter
+  // row, written back once per room. Under the write transaction, so writers
+  // to one room take turns and a position never commits below a visible one.
+  std::map<std::int64_t, std::int64_t> last_seq, first_seq;
+  auto room_last = [&](std::int64_t room) -> std::int64_t* {
+    auto it = last_seq.find(room);
+    if (it == last_seq.end()) {
+      query q(w, "SELECT last_seq FROM rooms WHERE id=?");
+      q.bind(1, room);
+      if (!q.step()) return nullptr;
+      it = last_seq.emplace(room, q.i64(0)).first;
+      first_seq.emplace(room, q.i64(0));
+    }
+    return &it->second;
+  };
   auto stored_bytes = [&](const std::string& username) {
     auto it = stored.find(username);
     if (it == stored.end()) {
@@ -44,7 +60,7 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
       // A resend of a stored (username, client_id): report the original.
       // Looked up first so that a refused insert never uses up an id.
       query orig(w,
-                 "SELECT id, username, body, time_ms, COALESCE(client_id,'') FROM messages "
+                 "SELECT seq, username, body, time_ms, COALESCE(client_id,'') FROM messages "
                  "WHERE username=? AND client_id=?");
       orig.bind(1, d.username).bind(2, d.client_id);
       if (orig.step()) {
@@ -57,17 +73,27 @@ std::vector<append_outcome> sqlite_store::append_messages(const std::vector<mess
       out.push_back({chat_message{0, d.username, d.body, d.time_ms, d.client_id}, false, true});
       continue;
     }
-    query ins(w, "INSERT INTO messages(username, body, time_ms, client_id) VALUES(?,?,?,?)");
-    ins.bind(1, d.username).bind(2, d.body).bind(3, d.time_ms);
+    auto* last = room_last(d.room);
+    if (!last) {
+      out.push_back({chat_message{0, d.username, d.body, d.time_ms, d.client_id}, false, false, true});
+      continue;
+    }
+    const auto position = ++*last;
+    query ins(w, "INSERT INTO messages(room_id, seq, username, body, time_ms, client_id) VALUES(?,?,?,?,?,?)");
+    ins.bind(1, d.room).bind(2, position).bind(3, d.username).bind(4, d.body).bind(5, d.time_ms);
     if (d.client_id.empty()) {
-      ins.bind_null(4);
+      ins.bind_null(6);
     } else {
-      ins.bind(4, d.client_id);
+      ins.bind(6, d.client_id);
     }
     ins.step();
     added[d.username] += size;
-    out.push_back(
-        {chat_message{sqlite3_last_insert_rowid(w.raw()), d.username, d.body, d.time_ms, d.client_id}, false});
+    out.push_back({chat_message{position, d.username, d.body, d.time_ms, d.client_id}, false});
+  }
+  for (const auto& [room, last] : last_seq) {
+    if (last == first_seq[room]) continue;
+    query up(w, "UPDATE rooms SET last_seq=? WHERE id=?");
+    up.bind(1, last).bind(2, room).step();
   }
   for (const auto& [username, bytes] : added) {
     if (bytes == 0) continue;
@@ -97,8 +123,11 @@ prune_result sqlite_store::prune_messages(const retention_policy& policy, std::s
   // walk the oldest rows while either limit lets them go.
   std::int64_t last = 0;
   std::map<std::string, std::int64_t, std::less<>> freed;
+  std::map<std::int64_t, std::int64_t> horizons;  // room -> highest position removed
   {
-    query q(w, "SELECT id, time_ms, username, length(CAST(body AS BLOB)) FROM messages ORDER BY id LIMIT ?");
+    query q(w,
+            "SELECT id, time_ms, username, length(CAST(body AS BLOB)), room_id, seq FROM messages "
+            "ORDER BY id LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(max_rows));
     while (q.step()) {
       const auto id = q.i64(0);
@@ -106,6 +135,8 @@ prune_result sqlite_store::prune_messages(const retention_policy& policy, std::s
       if (!too_old && id > over_count) break;
       last = id;
       freed[q.text(2)] += q.i64(3);
+      auto& h = horizons[q.i64(4)];
+      h = std::max(h, q.i64(5));
       ++r.removed;
     }
   }
@@ -117,13 +148,14 @@ prune_result sqlite_store::prune_messages(const retention_policy& policy, std::s
       query up(w, "UPDATE user_storage SET bytes = max(0, bytes - ?) WHERE username=?");
       up.bind(1, bytes).bind(2, username).step();
     }
-    query h(w,
-            "INSERT INTO chat_meta(key, value) VALUES('history_horizon', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
-    h.bind(1, last).step();
+    for (const auto& [room, position] : horizons) {
+      query h(w, "UPDATE rooms SET horizon = max(horizon, ?) WHERE id=?");
+      h.bind(1, position).bind(2, room).step();
+    }
   }
   {
-    query h(w, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+    query h(w, "SELECT horizon FROM rooms WHERE id=?");
+    h.bind(1, default_room_id);
     r.horizon = h.step() ? h.i64(0) : 0;
   }
   tx.commit();
@@ -132,29 +164,36 @@ prune_result sqlite_store::prune_messages(const retention_policy& policy, std::s
 
 std::int64_t sqlite_store::history_horizon() {
   auto c = db_->reader();
-  query q(*c, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+  query q(*c, "SELECT horizon FROM rooms WHERE id=?");
+  q.bind(1, default_room_id);
   return q.step() ? q.i64(0) : 0;
 }
 
 std::int64_t sqlite_store::last_message_id() {
   auto c = db_->reader();
-  query q(*c, "SELECT COALESCE(MAX(id), 0) FROM messages");
+  query q(*c, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id=?");
+  q.bind(1, default_room_id);
   q.step();
   return q.i64(0);
 }
 
 message_page sqlite_store::messages_page(std::int64_t after, std::int64_t upto, std::size_t max) {
+  return room_page(default_room_id, after, upto, max);
+}
+
+message_page sqlite_store::room_page(std::int64_t room, std::int64_t after, std::int64_t upto, std::size_t max) {
   message_page page;
   auto c = db_->reader();
   {
-    query h(*c, "SELECT value FROM chat_meta WHERE key='history_horizon'");
+    query h(*c, "SELECT horizon FROM rooms WHERE id=?");
+    h.bind(1, room);
     page.horizon = h.step() ? h.i64(0) : 0;
   }
   if (max == 0 || upto <= after) return page;
   query q(*c,
-          "SELECT id, username, body, time_ms, COALESCE(client_id,'') FROM messages "
-          "WHERE id > ? AND id <= ? ORDER BY id DESC LIMIT ?");
-  q.bind(1, after).bind(2, upto).bind(3, static_cast<std::int64_t>(max + 1));
+          "SELECT seq, username, body, time_ms, COALESCE(client_id,'') FROM messages "
+          "WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq DESC LIMIT ?");
+  q.bind(1, room).bind(2, after).bind(3, upto).bind(4, static_cast<std::int64_t>(max + 1));
   while (q.step()) page.messages.push_back(message_from(q));
   if (page.messages.size() > max) {
     page.messages.pop_back();

@@ -106,8 +106,10 @@ void sqlite_store::add_department(const department& d) {
 
 add_result sqlite_store::add_employee(const new_employee& e) {
   std::lock_guard lock(db_->write_mu());
+  auto& w = db_->writer();
+  transaction tx(w);
   // No index serves a case-blind look at messages.username: a scan, once per `user add`.
-  query q(db_->writer(),
+  query q(w,
           "INSERT INTO EMPLOYEE(FIRSTNAME, LASTNAME, PICURL, JOB_TITLE, DEPT_ID, USERNAME, PASSWORD, ROLE) "
           "SELECT ?,?,?,?,?,?,?,'member' WHERE NOT EXISTS (SELECT 1 FROM messages WHERE username = ?6 COLLATE NOCASE)");
   q.bind(1, e.firstname).bind(2, e.lastname).bind(3, e.picurl).bind(4, e.job_title);
@@ -118,8 +120,17 @@ add_result sqlite_store::add_employee(const new_employee& e) {
   }
   q.bind(6, e.username).bind(7, e.password_hash);
   if (!q.run_allowing_constraint()) return {add_outcome::name_taken, 0};
-  if (sqlite3_changes(db_->writer().raw()) == 0) return {add_outcome::name_was_guest, 0};
-  return {add_outcome::added, sqlite3_last_insert_rowid(db_->writer().raw())};
+  if (sqlite3_changes(w.raw()) == 0) return {add_outcome::name_was_guest, 0};
+  const auto id = sqlite3_last_insert_rowid(w.raw());
+  // Every user is in the default room, with what was said before they came read.
+  using namespace std::chrono;
+  const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  query m(w,
+          "INSERT INTO room_members(room_id, emp_id, joined_ms, read_seq) "
+          "SELECT id, ?, ?, last_seq FROM rooms WHERE id=?");
+  m.bind(1, id).bind(2, static_cast<std::int64_t>(now)).bind(3, default_room_id).step();
+  tx.commit();
+  return {add_outcome::added, id};
 }
 
 bool sqlite_store::set_password(std::string_view username, const std::string& hash) {

@@ -2,6 +2,7 @@
 // words (WAL, checkpoint, synchronous mode) appear outside sqlite/.
 #pragma once
 
+#include "store/rooms.hpp"
 #include "store/store.hpp"
 
 #include <memory>
@@ -26,8 +27,9 @@ struct sqlite_options {
 };
 
 /** The store on one SQLite file: WAL mode, one write connection and a small
- *  pool of read connections (readers never wait for the writer). */
-class sqlite_store final : public store {
+ *  pool of read connections (readers never wait for the writer). Also the
+ *  rooms concern (rooms.hpp), which the server does not use yet. */
+class sqlite_store final : public store, public room_store {
  public:
   /** Opens, creating and migrating if needed; throws store_error. */
   sqlite_store(const std::string& path, sqlite_options options);
@@ -67,6 +69,18 @@ class sqlite_store final : public store {
   message_page messages_page(std::int64_t after, std::int64_t upto, std::size_t max) override;
   prune_result prune_messages(const retention_policy& policy, std::size_t max_rows) override;
   std::int64_t history_horizon() override;
+
+  room_result create_room(const new_room& r) override;
+  std::optional<room_info> find_room(std::int64_t room) override;
+  std::vector<room_info> public_rooms() override;
+  std::vector<room_info> rooms_of(std::string_view username) override;
+  std::vector<room_member_info> members(std::int64_t room) override;
+  room_status join(std::int64_t room, std::string_view username, std::int64_t now_ms) override;
+  room_status leave(std::int64_t room, std::string_view username) override;
+  room_status invite(std::int64_t room, std::string_view by, std::string_view invitee, std::int64_t now_ms) override;
+  room_status set_member_role(std::int64_t room, std::string_view by, std::string_view who, room_role role) override;
+  room_result find_or_create_dm(const std::vector<std::string>& usernames, std::int64_t now_ms) override;
+  message_page room_page(std::int64_t room, std::int64_t after, std::int64_t upto, std::size_t max) override;
 
  private:
   std::unique_ptr<sqlite::database> db_;

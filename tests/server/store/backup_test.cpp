@@ -53,8 +53,9 @@ void make_database(const fs::path& db, int n) {
   child_process create({"--db", db.string(), "--demo-users", "user", "list"});  // a new database is empty without it
   REQUIRE(create.wait() == 0);
   query(db, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < " + std::to_string(n) +
-                ") INSERT INTO messages(username, body, time_ms) SELECT 'user1', printf('old %d ', i) || "
+                ") INSERT INTO messages(room_id, seq, username, body, time_ms) SELECT 1, i, 'user1', printf('old %d ', i) || "
                 "hex(zeroblob(146)), 1732752000000 + i FROM k");
+  query(db, "UPDATE rooms SET last_seq = " + std::to_string(n) + " WHERE id = 1");  // the default room's counter
 }
 
 std::vector<std::string> serve_args(const fs::path& dir) {

@@ -5,6 +5,7 @@
 // message.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/schema_undo.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -96,15 +97,16 @@ TEST_CASE("a database of schema 2 is migrated with each sender's stored bytes co
     auto s = open_sqlite_store(path);
     s->append_messages({{"amy", "12345", "", 1}, {"eric", "hé", "", 2}, {"amy", "678", "", 3}});
   }
-  // Back to what a server of schema 2 left: no counts, no horizon.
+  // Back to what a server of schema 2 left: no rooms, no counts, no horizon.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, chat::test::undo_schema_4, nullptr, nullptr, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "DROP TABLE chat_meta; DROP TABLE user_storage; DELETE FROM schema_version WHERE version=3",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
 
   auto s = open_sqlite_store(path);
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   CHECK(s->history_horizon() == 0);
   CHECK(s->messages_page(0, 10, 10).messages.size() == 3);  // every message kept, in id order
   // amy has 8 bytes stored: 2 more fit a quota of 10, 3 do not; eric's "hé" is 3 bytes of UTF-8.

@@ -6,6 +6,7 @@
 #include "store/seed_data.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/schema_undo.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -48,7 +49,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
   temp_dir d;
   {
     auto s = seeded(d);
-    CHECK(s->schema_version() == 3);
+    CHECK(s->schema_version() == 4);
     const auto users = s->list_users();
     REQUIRE(users.size() >= 6);
     for (const char* name : {"user1", "user2", "user3"}) {
@@ -69,7 +70,7 @@ TEST_CASE("first start creates the schema and the hrdb sample", "[store]") {
 
   auto again = open_sqlite_store(path);
   CHECK_FALSE(again->created());
-  CHECK(again->schema_version() == 3);
+  CHECK(again->schema_version() == 4);
   CHECK(again->list_users().size() == sample_employees().size());
 }
 
@@ -250,9 +251,10 @@ TEST_CASE("a database of schema 1 is migrated: every user a member, none disable
     auto s = seeded(d);
     s->create_session("kept", s->find_user("user1")->user.id, 1000, 9000);
   }
-  // Back to what a server of schema 1 left: no DISABLED_MS, ROLE 'user' everywhere.
+  // Back to what a server of schema 1 left: no rooms, no DISABLED_MS, ROLE 'user' everywhere.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, chat::test::undo_schema_4, nullptr, nullptr, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "ALTER TABLE EMPLOYEE DROP COLUMN DISABLED_MS; UPDATE EMPLOYEE SET ROLE='user';"
                        "UPDATE EMPLOYEE SET ROLE='admin' WHERE USERNAME='lena'; DROP TABLE chat_meta; DROP TABLE user_storage;"
@@ -262,7 +264,7 @@ TEST_CASE("a database of schema 1 is migrated: every user a member, none disable
 
   auto s = open_sqlite_store(path);
   CHECK_FALSE(s->created());
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   CHECK(s->session_user("kept", 2000)->username == "user1");
   for (const auto& a : s->list_users()) {
     INFO(a.user.username);
