@@ -9,7 +9,7 @@
 // body; a drag starting on a link selects and opens nothing; the composer's own
 // Ctrl+C still copies the composer's text; the screen-reader mirror has a
 // "Copy text" button per message, reachable by keyboard, that fills the
-// clipboard. Exits 1 on the first failed check.
+// clipboard; a failed message's Retry and Discard are there too. Exits 1 on the first failed check.
 //   node tests/web/select_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
@@ -226,6 +226,46 @@ async function run(browser) {
     await copyAndCheck(p, 'https://example.invalid/page now', 'Ctrl+C copies the selected link text');
   });
   await p.context().close();
+
+  await part('a failed message\'s actions in the mirror', async () => {
+    // The page's socket goes through to the real server, but sends starting "refused:" are answered as the server
+    // answers a failed store write while `refuse` is on (as web.browser does for the card's Retry and Discard).
+    const k = await newPage(browser, {}, { onPageError: (e) => check(false, 'no page errors', e.message) });
+    let refuse = true;
+    await k.routeWebSocket(/\/websocket\/chatroom/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((m) => {
+        let f = null;
+        try { f = typeof m === 'string' ? JSON.parse(m) : null; } catch { /* not JSON */ }
+        if (refuse && f && f.type === 'send' && String(f.message).startsWith('refused:')) {
+          ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: 'The message could not be stored.', client_id: f.client_id }));
+        } else {
+          upstream.send(m);
+        }
+      });
+    });
+    await login(k, server.url, 'kenji');
+    for (const text of ['refused: retry me', 'refused: discard me']) {
+      await click(k, 'composer.text');
+      await k.keyboard.insertText(text);
+      await k.keyboard.press('Enter');
+      await waitFor(k, (x) => x.messages.some((m) => m.text === text && m.state === 'failed'), `"${text}" failed`);
+    }
+    const article = (text) => k.locator('#a11y article', { hasText: text });
+    const tree = await article('refused: retry me').ariaSnapshot();
+    check(['Copy text', 'Retry', 'Discard'].every((b) => tree.includes(`button "${b}"`)),
+      'a failed message has "Copy text", "Retry" and "Discard" buttons in the accessibility tree', tree.replace(/\n/g, ' | '));
+    refuse = false;
+    await article('refused: retry me').getByRole('button', { name: 'Retry' }).focus();
+    await k.keyboard.press('Enter');
+    await waitFor(k, (x) => x.messages.some((m) => m.text === 'refused: retry me' && m.state === 'sent'), 'the mirror\'s Retry sends it');
+    check(true, 'the mirror\'s Retry sends the message');
+    await article('refused: discard me').getByRole('button', { name: 'Discard' }).focus();
+    await k.keyboard.press('Enter');
+    await waitFor(k, (x) => !x.messages.some((m) => m.text === 'refused: discard me'), 'the mirror\'s Discard removes it');
+    check(true, 'the mirror\'s Discard removes the message');
+    await k.context().close();
+  });
 }
 
 await withServerAndBrowser(server, run, (e) => check(false, 'the run completes', e.stack || String(e)));
