@@ -95,7 +95,7 @@ TEST_CASE("rooms are created under the name rules, unique by name, their creator
   CHECK(ids_of(s->public_rooms()) == std::vector<std::int64_t>{default_room_id, made.room});
 }
 
-TEST_CASE("public rooms are joined and left; private ones are entered by a member's invitation", "[store][rooms]") {
+TEST_CASE("public rooms are joined and left, private ones are entered by a member's invitation", "[store][rooms]") {
   temp_dir d;
   auto s = seeded((d / "r.db").string());
   const auto pub = s->create_room({room_kind::public_room, "lobby", "", "user1", 1}).room;
