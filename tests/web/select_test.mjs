@@ -14,19 +14,11 @@
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
 import { click, inputHandled, inputMark, login, newPage, state, until, waitFor, withServerAndBrowser } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const server = new ChatServer({ bin: arg('--server', 'build/native/server/chatroom-server'), dist: arg('--dist', 'build/wasm/web/dist'),
   args: ['--rate-limit', '0'] });
 
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-}
 /** Runs one part; an error in it (a missing hook, a timeout) is that part's failure, and the others still run. */
 async function part(what, fn) {
   try {
@@ -269,5 +261,4 @@ async function run(browser) {
 }
 
 await withServerAndBrowser(server, run, (e) => check(false, 'the run completes', e.stack || String(e)));
-console.log(failures === 0 ? 'all selection checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish('all selection checks passed');

@@ -309,10 +309,13 @@ mergeInto(LibraryManager.library, {
   chatroom_boot_done: function() {
     var b = document.getElementById('boot');
     if (b) b.remove();
-    // The service worker (sw.js) makes the next visit start from the cache. It is
-    // registered after the first draw, so its fetches never delay this one, and
-    // asked to look for a new build now (register() alone does not, and
-    // Chromium's own check after a navigation comes later).
+  },
+  // The service worker (sw.js) makes the next visit start from the cache. It is
+  // registered once the page has settled (web/main.cpp), so its fetches never
+  // delay the first chat frame, and asked to look for a new build now
+  // (register() alone does not, and Chromium's own check after a navigation
+  // comes later).
+  chatroom_register_service_worker: function() {
     if ('serviceWorker' in navigator) {
       navigator.serviceWorker.register('sw.js').then(function(r) { return r.update(); }).catch(function() {});
     }
