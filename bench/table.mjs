@@ -102,6 +102,11 @@ else if (w5.first_frame_ms !== undefined) {
 else if (w5.error) firstFrame = `error: ${w5.error}`;
 else firstFrame = oursPending ? 'pending (no server)' : 'not run';
 oursOnly('W5 navigation → first chat frame (ms)', firstFrame, '≤ 500 ms');
+const floor = of('W5-floor', 'ours')[0];
+if (floor) {
+  oursOnly('W5 floor: a bare WebGL2 page with the chat\'s WebSocket, same measure (ms)', floor.error ? `error: ${floor.error}` :
+    `${fmt(floor.floor_first_frame_ms, 0)} (median of ${floor.floor_runs_ms.map((x) => fmt(x, 0)).join(', ')})`);
+}
 if (w5.first_load_transfer !== undefined) {
   oursOnly('W5 bytes fetched up to the first chat frame (bodies / with headers)',
     `${kb(w5.first_load_bytes)} / ${kb(w5.first_load_transfer)}`, '≤ 350 kB');

@@ -291,6 +291,10 @@ void chat_server::stop() {
   begin_shutdown();
   if (m.started) {
     m.chat->wait_empty(std::chrono::steady_clock::now() + std::chrono::seconds(limits::shutdown_grace_s));
+    // Members that outlived the grace still get presence ticks from the
+    // ticker's thread, each a call into its member's shard: end them before
+    // the shards go (a tick during their destruction was a use after free).
+    m.chat->stop_presence();
     for (auto& shard : m.shards) shard->stop();
     for (auto& t : m.threads) t.join();
     m.threads.clear();

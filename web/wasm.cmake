@@ -49,6 +49,8 @@ add_executable(chatroom
   ui/login_view.cpp
   ui/message_links.cpp
   ui/message_list.cpp
+  ui/message_menu.cpp
+  ui/message_select.cpp
   ui/theme.cpp
   ui/widgets.cpp
   text/text_engine.cpp

@@ -38,9 +38,11 @@ room::room(message_store& s, store_worker& reader, room_options opts, std::uniqu
 }
 
 room::~room() {
-  presence_->stop();
+  stop_presence();
   stop_writer();
 }
+
+void room::stop_presence() { presence_->stop(); }
 
 void room::stop_writer() {
   if (writer_) writer_->stop();

@@ -239,6 +239,9 @@ class room final : private fanout_consumer {
   std::int64_t last_id() const;
   /** Commits what the writer still holds and stops it. */
   void stop_writer();
+  /** Ends the presence ticker's thread, which delivers to members on their
+   *  shards: shutdown calls it before the shards stop (idempotent). */
+  void stop_presence();
   /** Lets the writer commit what members on shards submitted (see member_reply::wake_writer). */
   void wake_writer();
 

@@ -6,12 +6,7 @@
 //   node tests/server/csp_browser_test.mjs   (CHATROOM_SERVER, CHATROOM_DIST: see tests/support/server.mjs)
 import { ChatServer } from '../support/server.mjs';
 import { launchChromium, login, newPage, say, state } from '../support/browser.mjs';
-
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-}
+import { check, finish } from '../support/checks.mjs';
 
 const server = new ChatServer({ args: ['--rate-limit', '0'] });
 await server.start();
@@ -67,4 +62,4 @@ try {
   await browser.close();
   await server.dispose();
 }
-process.exit(failures === 0 ? 0 : 1);
+finish();

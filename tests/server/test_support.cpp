@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <poll.h>
 #include <random>
 #include <sstream>
@@ -156,6 +157,11 @@ child_process::~child_process() {
     ::waitpid(pid_, nullptr, 0);
   }
   if (out_fd_ >= 0) ::close(out_fd_);
+  // A sanitizer finding in the child fails its exit code; its report is in the
+  // child's stderr file, which goes with the temporary directory: show it.
+  const auto text = stderr_text();
+  const auto at = text.find("runtime error:") != std::string::npos ? text.find("runtime error:") : text.find("Sanitizer");
+  if (at != std::string::npos) std::cerr << "child " << pid_ << " reported:\n" << text.substr(at > 400 ? at - 400 : 0, 6000) << "\n";
 }
 
 std::optional<std::string> child_process::read_line(std::chrono::milliseconds timeout) {
@@ -204,7 +210,13 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
       if (WIFEXITED(status)) return WEXITSTATUS(status);
       return 128 + WTERMSIG(status);
     }
-    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    if (std::chrono::steady_clock::now() > deadline) {
+      // Always a failure: say what the child was doing (CI shows only this output).
+      const auto text = stderr_text();
+      std::cerr << "child " << pid_ << " still running " << timeout.count() << " ms after wait() began; its stderr ends:\n"
+                << text.substr(text.size() > 4000 ? text.size() - 4000 : 0) << "\n";
+      return std::nullopt;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }

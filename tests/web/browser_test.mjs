@@ -10,11 +10,8 @@ import {
   center, click, inputHandled, inputMark, login as loginAt, newPage as newBrowserPage,
   openLogin as openLoginAt, say, scrollSettled, state, tapAt, until, waitFor, withServerAndBrowser,
 } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const server = new ChatServer({
   bin: arg('--server', 'build/native/server/chatroom-server'),
   dist: arg('--dist', 'build/wasm/web/dist'),
@@ -22,12 +19,6 @@ const server = new ChatServer({
 });
 const startServer = () => server.start();
 const stopServer = () => server.stop();
-
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-}
 
 /** A check that waits, with a deadline, for what it expects; a deadline that passes stops the run with the last state. */
 async function expect(p, predicate, what, timeout = 10000) {
@@ -464,5 +455,4 @@ async function run(browser) {
 }
 
 await withServerAndBrowser(server, run, (e) => check(false, 'the run finished', String(e.message ?? e).split('\n')[0]));
-console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

@@ -5,21 +5,11 @@
 //   node tests/web/dom_test.mjs --server build/native/server/chatroom-server --dist build/wasm/web/dist
 import { ChatServer } from '../support/server.mjs';
 import { click, inputHandled, inputMark, login as loginAt, newPage as newBrowserPage, say, state, waitFor, withServerAndBrowser } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const dist = arg('--dist', 'build/wasm/web/dist');
 const serverBin = arg('--server', 'build/native/server/chatroom-server');
 const only = arg('--only', '');
-
-let failures = 0;
-export function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-  return ok;
-}
 
 async function accessibility(browser, server) {
   const newPage = () => newBrowserPage(browser, {}, { onPageError: (e) => check(false, 'no page errors', e.message) });
@@ -162,5 +152,4 @@ await withServerAndBrowser(server, async (browser) => {
   if (!only || only === 'a11y') await accessibility(browser, server);
   if (!only || only === 'emoji') await emoji(browser, server);
 }, (e) => check(false, 'the run completes', e.stack || String(e)));
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+finish();

@@ -9,19 +9,10 @@
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
 import { inputHandled, inputMark, login, newPage, state, tapAt, until, waitFor, withServerAndBrowser } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const server = new ChatServer({ bin: arg('--server', 'build/native/server/chatroom-server'), dist: arg('--dist', 'build/wasm/web/dist'),
   args: ['--rate-limit', '0'] });
-
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-}
 
 const rect = (p, name) => p.evaluate((n) => window.chatroom.rect(n), name);
 const cursor = (p) => p.evaluate(() => document.getElementById('canvas').style.cursor);
@@ -195,5 +186,4 @@ async function run(browser) {
 }
 
 await withServerAndBrowser(server, run, (e) => check(false, 'the run completes', e.stack || String(e)));
-console.log(failures === 0 ? 'all link checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish('all link checks passed');

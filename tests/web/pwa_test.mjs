@@ -15,21 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChatServer } from '../support/server.mjs';
 import { launchChromium, newPage, until } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, '../..');
 const loads = Number(arg('--loads', '3'));
 
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-  return ok;
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const buildOf = (dir) => /const BUILD = '([0-9a-f]+)'/.exec(readFileSync(join(dir, 'sw.js'), 'utf8'))?.[1];
 
@@ -150,5 +141,4 @@ try {
   await server.dispose();
   rmSync(dist, { recursive: true, force: true });
 }
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+finish();

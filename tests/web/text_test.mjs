@@ -12,19 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { artifact } from '../e2e/artifacts.mjs';
 import { ChatServer, postOverSocket } from '../support/server.mjs';
 import { login, newPage, state, until, waitFor, withServerAndBrowser } from '../support/browser.mjs';
+import { arg, check, finish } from '../support/checks.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
 const bin = arg('--server', 'build/native/server/chatroom-server');
 const server = new ChatServer({ bin, dist: arg('--dist', 'build/wasm/web/dist'), args: ['--rate-limit', '0'] });
-
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-}
 
 // One message per script, and the font family (as Chromium names it) that must draw it where the
 // system's sans-serif has no glyphs for it. Latin, Greek and Cyrillic are in the sans-serif itself;
@@ -205,5 +196,4 @@ await withServerAndBrowser(server, run, (e) => check(false, 'the run completes',
   execFileSync(bin, ['--db', server.db, 'user', 'add', viewer.username, '--first-name', viewer.first, '--last-name', viewer.last],
     { input: `${viewer.username}\n` });
 });
-console.log(failures === 0 ? 'all text checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish('all text checks passed');

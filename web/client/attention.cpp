@@ -29,6 +29,11 @@ void attention::on_welcome(std::int64_t last_id) {
   if (!visible_ && !unread_baseline_) unread_baseline_ = last_id;
 }
 
+void attention::on_rewound(std::int64_t last_id) {
+  if (unread_baseline_ && *unread_baseline_ > last_id) unread_baseline_ = last_id;
+  if (below_baseline_ > last_id) below_baseline_ = last_id;
+}
+
 void attention::count(std::int64_t id) {
   if (!visible_ && unread_baseline_ && id > *unread_baseline_) ++unread_;
   if (!at_bottom_ && id > below_baseline_) ++new_below_;

@@ -40,6 +40,8 @@ class attention {
   /** The title when it differs from the one last returned (the shell is told once per change). */
   std::optional<std::string> title_change(bool in_chat);
 
+  /** The server's ids went back to `last_id` (a restored backup): baselines above it are lowered to it. */
+  void on_rewound(std::int64_t last_id);
   int unread() const { return unread_; }
   int new_below() const { return new_below_; }
   bool at_bottom() const { return at_bottom_; }

@@ -248,7 +248,16 @@ void chat_client::on_welcome(const welcome_event& f, std::int64_t now) {
   }
   online_ = f.online;
   std::sort(online_.begin(), online_.end());
-  history_.on_welcome();
+  if (f.last_id < log_.last_id()) {
+    // The server's ids went back (restored from a backup): the ids this page
+    // holds above its newest are not its messages any more, and new ones
+    // will take them again. Start over from its newest page.
+    log_.drop_through(log_.last_id());
+    history_.on_rewound(f.last_id);
+    attention_.on_rewound(f.last_id);
+  } else {
+    history_.on_welcome();
+  }
   attention_.on_welcome(f.last_id);
   directory_.request_if_missing();
   // Everything not yet confirmed goes (again) with its client_id: the server

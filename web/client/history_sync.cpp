@@ -2,6 +2,7 @@
 #include "client/history_sync.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace chat::web {
 
@@ -16,8 +17,15 @@ void history_sync::on_lost() {
   asks_.clear();
 }
 
+void history_sync::on_rewound(std::int64_t newest) {
+  reset();
+  awaiting_connect_history_ = true;
+  reload_before_ = newest > 0 ? newest + 1 : 0;
+}
+
 void history_sync::reset() {
   awaiting_connect_history_ = false;
+  reload_before_ = 0;
   has_older_ = loading_older_ = false;
   horizon_ = 0;
   gap_.reset();
@@ -54,6 +62,11 @@ void history_sync::on_history(const history_event& f, std::int64_t since_used, b
   switch (purpose) {
     case history_purpose::connect:
       awaiting_connect_history_ = false;
+      if (reload_before_ > 0) {  // rewound: the since= of this connection meant nothing; take the newest page
+        has_older_ = true;
+        load_older(std::exchange(reload_before_, 0), live);
+        break;
+      }
       if (since_used == 0) {
         has_older_ = f.limited && min_id > 0;
       } else if (f.limited && min_id > 0) {

@@ -23,6 +23,10 @@ class history_sync {
   void on_connect_attempt();
   /** The welcome: the next history without `before` is the connect history. */
   void on_welcome() { awaiting_connect_history_ = true; }
+  /** A welcome whose last_id is below the newest id held (the server's
+   *  history went back: a restored backup): after the connect history, the
+   *  newest page up to `newest` is asked for as an older page. */
+  void on_rewound(std::int64_t newest);
   /** The socket was lost: requests on it are void, a page request can be made again. */
   void on_lost();
   /** Forgets everything (the conversation ended). */
@@ -55,6 +59,7 @@ class history_sync {
 
   client_context& ctx_;
   bool awaiting_connect_history_ = false;
+  std::int64_t reload_before_ = 0;  ///< after a rewind: the page before this id follows the connect history
   bool has_older_ = false;
   bool loading_older_ = false;
   std::int64_t horizon_ = 0;

@@ -309,10 +309,13 @@ mergeInto(LibraryManager.library, {
   chatroom_boot_done: function() {
     var b = document.getElementById('boot');
     if (b) b.remove();
-    // The service worker (sw.js) makes the next visit start from the cache. It is
-    // registered after the first draw, so its fetches never delay this one, and
-    // asked to look for a new build now (register() alone does not, and
-    // Chromium's own check after a navigation comes later).
+  },
+  // The service worker (sw.js) makes the next visit start from the cache. It is
+  // registered once the page has settled (web/main.cpp), so its fetches never
+  // delay the first chat frame, and asked to look for a new build now
+  // (register() alone does not, and Chromium's own check after a navigation
+  // comes later).
+  chatroom_register_service_worker: function() {
     if ('serviceWorker' in navigator) {
       navigator.serviceWorker.register('sw.js').then(function(r) { return r.update(); }).catch(function() {});
     }
@@ -331,6 +334,17 @@ mergeInto(LibraryManager.library, {
       var el = ChatroomDom.els['composer.text'];
       if (el && el.style.visibility !== 'hidden') el.focus();
     }, true);
+    // Ctrl+C / Cmd+C outside the text fields copies the selected text or message
+    // (ui/message_select.hpp) within this key press; a field's own copy, and text
+    // selected in the page itself, keep the browser's.
+    window.addEventListener('keydown', function(e) {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || (e.key !== 'c' && e.key !== 'C')) return;
+      var a = document.activeElement;
+      if (a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA' || a.isContentEditable)) return;
+      var sel = window.getSelection ? window.getSelection() : null;
+      if (sel && !sel.isCollapsed && String(sel) !== '') return;
+      if (_chatroom_copy_selection()) e.preventDefault();
+    }, true);
     var json = function(fn, arg) {
       var p = arg === undefined ? fn() : (function() {
         var s = ChatroomDom.str(arg);
@@ -347,6 +361,8 @@ mergeInto(LibraryManager.library, {
       rect: function(name) { return json(_chatroom_rect_json, String(name)); },
       // The names rect() knows this draw.
       rects: function() { return json(_chatroom_rect_json, ''); },
+      // Where bytes [begin, end) of message `key`'s text are drawn: [{x, y, width, height}] (viewport CSS px).
+      textRects: function(key, begin, end) { return JSON.parse(UTF8ToString(_chatroom_text_rects_json(key, begin, end))); },
       // The durations (ms) of the draws since the last call, and the text cache's size.
       drawTimes: function() { return json(_chatroom_draw_times_json); },
     };

@@ -78,7 +78,8 @@ std::string a11y_mirror::describe(const chat_client& client, const view& v, std:
                           {"day", log.day_label(e.time, now)},
                           {"text", e.text},
                           {"parts", text_parts(e.text)},
-                          {"note", delivery_note(e, client.connection())}});
+                          {"note", delivery_note(e, client.connection())},
+                          {"actions", e.delivery == delivery_state::failed ? json::array({"copy", "retry", "discard"}) : json::array({"copy"})}});
     }
     if (v.online_open) {
       json names = json::array();

@@ -1,7 +1,8 @@
 // The screen-reader mirror: the canvas is invisible to assistive technology,
 // so the meaning of each draw goes to an offscreen DOM (js/platform.js): the
 // page's heading, the connection status, the message list as role="log" (its
-// author, time and text per message; new ones announced politely) and an open
+// author, time and text per message; new ones announced politely; its actions as
+// buttons: the message menu's "Copy text", and "Retry"/"Discard" when not sent) and an open
 // dialog. The buttons and fields are the DOM layer's own (platform/dom_layer).
 #pragma once
 

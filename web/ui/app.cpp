@@ -14,7 +14,7 @@
 namespace chat::web::ui {
 namespace {
 
-const app* g_app = nullptr;
+app* g_app = nullptr;
 
 const char* page_name(page_kind p) {
   switch (p) {
@@ -156,6 +156,8 @@ std::string app::state_json() const {
   j["notice"] = client_.notice();
   j["toast"] = chat_.toast();
   j["link"] = chat_.list().hover_link();
+  const message_selection& sel = chat_.list().selection();
+  j["selection"] = {{"message", sel.text_key()}, {"begin", sel.begin()}, {"end", sel.end()}, {"selected", sel.selected()}};
   j["focused"] = dom_.focused_name();
   // Progress, for tests that must know their input was handled before asserting what did not happen.
   // "frame" is the test hook's field name (its contract with the tests): the draws made so far.
@@ -180,6 +182,47 @@ std::string app::rect_json(const std::string& name) const {
   return dump({{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}});
 }
 
+std::string app::text_rects_json(std::int64_t key, std::size_t begin, std::size_t end) const {
+  const auto [r, texture] = chat_.list().drawn_text(key);
+  nlohmann::json out = nlohmann::json::array();
+  if (texture == 0) return dump(out);
+  for (const text::text_rect& q : text::engine().rects(texture, begin, end)) {
+    out.push_back({{"x", r.x + q.x}, {"y", r.y + q.y}, {"width", q.w}, {"height", q.h}});
+  }
+  return dump(out);
+}
+
+bool app::copy_selection() {
+  if (client_.page() != page_kind::chat) return false;
+  const std::string text = chat_.list().selection().copy_text(client_.log());
+  if (text.empty()) return false;
+  platform_.copy_text(text);
+  chat_.show_toast("Copied to the clipboard");
+  note_input();  // a draw shows the toast
+  return true;
+}
+
+void app::mirror_action(const std::string& key, const std::string& action) {
+  const message_log& log = client_.log();
+  const log_entry* e = nullptr;
+  for (const log_row& r : log.rows()) {
+    if (r.kind != log_row::row_type::message) continue;
+    const log_entry& c = log.entry(r);
+    if (key == (!c.client_id.empty() ? "c" + c.client_id : "m" + std::to_string(c.id))) e = &c;
+  }
+  if (e == nullptr || client_.page() != page_kind::chat) return;
+  chat_.list().selection().select_message(e->key());
+  if (action == "copy") {
+    platform_.copy_text(e->text);
+    chat_.show_toast("Copied to the clipboard");
+  } else if (action == "retry" && e->delivery == delivery_state::failed) {
+    driver_.apply([id = e->client_id](chat_client& c, std::int64_t now) { c.retry(id, now); });
+  } else if (action == "discard" && e->delivery == delivery_state::failed) {
+    driver_.apply([id = e->client_id](chat_client& c, std::int64_t) { c.discard(id); });
+  }
+  note_input();
+}
+
 }  // namespace chat::web::ui
 
 extern "C" {
@@ -196,5 +239,27 @@ EMSCRIPTEN_KEEPALIVE const char* chatroom_rect_json(const char* name) {
   static std::string out;
   out = chat::web::ui::g_app ? chat::web::ui::g_app->rect_json(name) : "null";
   return out.c_str();
+}
+}
+
+extern "C" {
+
+/** window.chatroom.textRects(key, begin, end): where bytes of a message's text are drawn (valid until the next call). */
+EMSCRIPTEN_KEEPALIVE const char* chatroom_text_rects_json(double key, double begin, double end) {
+  static std::string out;
+  out = chat::web::ui::g_app ? chat::web::ui::g_app->text_rects_json(static_cast<std::int64_t>(key), static_cast<std::size_t>(begin),
+                                                                      static_cast<std::size_t>(end))
+                             : "[]";
+  return out.c_str();
+}
+
+/** Ctrl+C / Cmd+C with no text field focused (js/platform.js): 1 when the app copied something. */
+EMSCRIPTEN_KEEPALIVE int chatroom_copy_selection() {
+  return chat::web::ui::g_app != nullptr && chat::web::ui::g_app->copy_selection() ? 1 : 0;
+}
+
+/** A button of a message in the screen-reader mirror (js/a11y.js). */
+EMSCRIPTEN_KEEPALIVE void chatroom_mirror_action(const char* key, const char* action) {
+  if (chat::web::ui::g_app != nullptr) chat::web::ui::g_app->mirror_action(key, action);
 }
 }

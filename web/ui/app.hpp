@@ -38,6 +38,15 @@ class app {
   std::string state_json() const;
   /** {x,y,width,height} of a named widget, null when not on screen, or every name for "". */
   std::string rect_json(const std::string& name) const;
+  /** The on-screen rectangles [{x,y,width,height}] of bytes [begin, end) of message `key`'s text, as drawn last. */
+  std::string text_rects_json(std::int64_t key, std::size_t begin, std::size_t end) const;
+
+  /** Ctrl+C / Cmd+C outside the text fields: copies the selected text or message, with the toast.
+   *  False when nothing is selected (the browser's own copy goes ahead). */
+  bool copy_selection();
+  /** An action from a message in the screen-reader mirror (`key` as the mirror names it):
+   *  "copy", "retry", "discard", or "focus" (its actions got the keyboard focus). */
+  void mirror_action(const std::string& key, const std::string& action);
 
  private:
   void apply(intent_set& in);

@@ -246,10 +246,7 @@ void chat_view::overlays(draw_context& f, const screen_rect& area) {
   }
 
   // A toast: the client's notice, or a confirmation from this page.
-  if (!f.toast.empty()) {
-    toast_ = f.toast;
-    toast_until_ = ImGui::GetTime() + 2.5;
-  }
+  if (!f.toast.empty()) show_toast(f.toast);
   if (!toast_.empty() && ImGui::GetTime() > toast_until_) toast_.clear();
   const std::string shown = !f.client.notice().empty() ? f.client.notice() : toast_;
   if (!shown.empty()) {
@@ -315,6 +312,11 @@ void chat_view::online_popup(draw_context& f, const screen_rect& area) {
     ImGui::EndPopup();
   }
   ImGui::PopStyleVar();
+}
+
+void chat_view::show_toast(std::string text) {
+  toast_ = std::move(text);
+  toast_until_ = ImGui::GetTime() + 2.5;
 }
 
 }  // namespace chat::web::ui

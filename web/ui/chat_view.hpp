@@ -27,8 +27,11 @@ class chat_view {
   void draw(draw_context& f, const screen_rect& screen);
 
   const message_list& list() const { return list_; }
+  message_list& list() { return list_; }
   bool online_open() const { return online_open_; }
   const std::string& toast() const { return toast_; }
+  /** Shows a short confirmation for a while (from outside a draw: a copy by keyboard or the mirror). */
+  void show_toast(std::string text);
 
  private:
   void top_bar(draw_context& f, const screen_rect& bar);

@@ -1,7 +1,6 @@
 // The message list (see message_list.hpp).
 #include "ui/message_list.hpp"
 
-#include "platform/browser_platform.hpp"
 #include "ui/message_links.hpp"
 
 #include <imgui_internal.h>
@@ -139,6 +138,9 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
   view_h_ = area.h;
   at_bottom_ = scroll_max_ <= 1.0f || scroll_y_ >= scroll_max_ - 2.0f;
   f.intents.at_bottom = at_bottom_;
+  // A left press anywhere on the page but in a popup clears the selection; a press on a message's text starts a new one below.
+  selection_.begin_draw(ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId));
+  drawn_text_.clear();
 
   // Wheel, touch drags and their momentum scroll the list under the pointer.
   if (f.platform_scroll != 0 && ImGui::IsWindowHovered()) {
@@ -152,6 +154,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
     if (ImGui::IsKeyPressed(40)) ImGui::SetScrollY(scroll_y_ + 60.0f);           // Down
     if (ImGui::IsKeyPressed(36)) ImGui::SetScrollY(0.0f);                        // Home
     if (ImGui::IsKeyPressed(35)) stick_ = true;                                  // End
+    if (ImGui::IsKeyPressed(27)) selection_.clear();                             // Escape
   }
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -185,6 +188,7 @@ void message_list::draw(draw_context& f, const screen_rect& area) {
     }
   }
   draw_menu(f);
+  selection_.end_draw();
 
   // Near the top, the page before the oldest message is fetched.
   if (!stick_ && live && f.client.has_older() && !f.client.loading_older() && scroll_y_ < 400.0f) {
@@ -264,15 +268,17 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   const bool clicked = pressed && ImGui::IsMouseReleased(ImGuiMouseButton_Left);
   const bool hovered = ImGui::IsItemHovered();
   const bool menu = ImGui::IsItemClicked(ImGuiMouseButton_Right);
+  const bool pressed_left = ImGui::IsItemActivated() && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
   ImGui::PopID();
   if (menu) {
     menu_key_ = e.key();
     ImGui::OpenPopup("##menu");
   }
   const ImU32 fill = own ? color::own_card : color::card;
-  const ImU32 border = e.delivery == delivery_state::failed ? color::error
-                       : own                           ? color::own_border
-                                                       : color::card_border;
+  const ImU32 border = e.delivery == delivery_state::failed     ? color::error
+                       : selection_.selected() == e.key()        ? color::selected_card
+                       : own                                     ? color::own_border
+                                                                 : color::card_border;
   dl->AddRectFilled(ImVec2(card.x, card.y + 1.5f), ImVec2(card.x + cw, card.y + card_h + 1.5f), fade(color::card_shadow, alpha),
                     size::card_rounding);
   dl->AddRectFilled(vmin(card), vmax(card), fade(fill, alpha), size::card_rounding);
@@ -280,12 +286,22 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   f.dom.rect(widget_name(e), card);
 
   const float tx = card.x + size::card_pad_x;
+  // The text over its selection: the glyphs on a layer above the highlight, drawn once the texture is known.
   unsigned body_texture = 0;
+  ImDrawListSplitter layers;
+  layers.Split(dl, 2);
+  layers.SetCurrentChannel(dl, 1);
   const screen_rect body = formatted_text(dl, f.fonts.body, ImVec2(tx, card.y + size::card_pad_y), fade(color::text, alpha), e.text,
                                           geo_.wrap, cw - 2 * size::card_pad_x, body_texture);
+  layers.SetCurrentChannel(dl, 0);
+  selection_.track(e.key(), e.text, body, body_texture, pressed_left);
+  selection_.draw_highlight(dl, e.key(), body, body_texture);
+  layers.Merge(dl);
   f.dom.rect(widget_name(e) + ".text", body);
+  drawn_text_[e.key()] = {body, body_texture};
   if (hovered && body_texture != 0) {
-    if (std::string href = link_under_pointer(f, e.text, body, body_texture, clicked); !href.empty()) hover_link_ = std::move(href);
+    const bool open = clicked && !selection_.dragged(e.key());  // a drag that starts on a link selects instead
+    if (std::string href = link_under_pointer(f, e.text, body, body_texture, open); !href.empty()) hover_link_ = std::move(href);
   }
 
   // The meta line, right-aligned like the tutorial's "by Name at Time".
@@ -339,46 +355,9 @@ void message_list::draw_row(draw_context& f, ImDrawList* dl, std::size_t index, 
   }
 }
 
-void message_list::draw_menu(draw_context& f) {
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 2));
-  ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
-  if (ImGui::BeginPopup("##menu")) {
-    const log_entry* e = nullptr;
-    for (const auto& c : f.client.log().confirmed()) {
-      if (c.key() == menu_key_) e = &c;
-    }
-    for (const auto& c : f.client.log().outbox()) {
-      if (c.key() == menu_key_) e = &c;
-    }
-    if (e == nullptr) {
-      ImGui::CloseCurrentPopup();
-    } else {
-      const auto item = [&](const char* label, const char* name) {
-        const ImVec2 pos = ImGui::GetCursorScreenPos();
-        ImGui::PushID(name);
-        const bool hit = ImGui::Selectable("##item", false, 0, ImVec2(180, 36));
-        ImGui::PopID();
-        if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-        text(ImGui::GetWindowDrawList(), f.fonts.body, ImVec2(pos.x + 14, pos.y + (36 - px(f.fonts.body)) * 0.5f), color::text, label);
-        f.dom.rect(name, screen_rect{pos.x, pos.y, 180, 36});
-        return hit;
-      };
-      if (item("Copy text", "menu.copy")) {
-        f.platform.copy_text(e->text);
-        f.toast = "Copied to the clipboard";
-      }
-      if (e->delivery == delivery_state::failed) {
-        if (item("Retry", "menu.retry")) f.intents.retry.push_back(e->client_id);
-        if (item("Discard", "menu.discard")) f.intents.discard.push_back(e->client_id);
-      }
-      if (ImGui::IsKeyPressed(27)) ImGui::CloseCurrentPopup();
-    }
-    const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
-    f.dom.occlude(screen_rect{p.x, p.y, s.x, s.y});
-    ImGui::EndPopup();
-  }
-  ImGui::PopStyleVar(3);
+std::pair<screen_rect, unsigned> message_list::drawn_text(std::int64_t key) const {
+  const auto it = drawn_text_.find(key);
+  return it == drawn_text_.end() ? std::pair<screen_rect, unsigned>{} : it->second;
 }
 
 }  // namespace chat::web::ui

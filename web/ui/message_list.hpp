@@ -4,14 +4,17 @@
 // message and width; ImGuiListClipper then draws only what is on screen, so
 // 10 000 messages scroll smoothly. It sticks to the bottom only when the user
 // is already there, keeps its place when older pages arrive above, and asks
-// for older pages near the top.
+// for older pages near the top. Text in it is selected as on a web page
+// (ui/message_select.hpp).
 #pragma once
 
+#include "ui/message_select.hpp"
 #include "ui/widgets.hpp"
 
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace chat::web::ui {
@@ -30,6 +33,11 @@ class message_list {
   /** The address of the link under the pointer (shown at the bottom of the list), or empty. */
   const std::string& hover_link() const { return hover_link_; }
   float scroll_max() const { return scroll_max_; }
+  /** The selected text and message (what Ctrl+C copies). */
+  message_selection& selection() { return selection_; }
+  const message_selection& selection() const { return selection_; }
+  /** Message `key`'s text as drawn last: its rectangle and texture (0 when not drawn), for the test hook. */
+  std::pair<screen_rect, unsigned> drawn_text(std::int64_t key) const;
 
  private:
   struct measured_size {
@@ -68,6 +76,8 @@ class message_list {
 
   std::int64_t menu_key_ = 0;
   std::string hover_link_;
+  message_selection selection_;
+  std::unordered_map<std::int64_t, std::pair<screen_rect, unsigned>> drawn_text_;  // this draw's message texts
 };
 
 }  // namespace chat::web::ui

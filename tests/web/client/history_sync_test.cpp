@@ -58,6 +58,37 @@ TEST_CASE("history: past the retention horizon the log drops what the server rem
   CHECK(h.sent().empty());
 }
 
+TEST_CASE("history: a server whose ids went back (a restored backup) is reloaded, and its new messages show") {
+  harness h;
+  std::vector<chat_message> held;
+  for (std::int64_t id = 1; id <= 10; ++id) held.push_back(msg(id, "amy", "before the restore"));
+  h.go_live("eric", held, /*limited=*/false);
+
+  // The server is restored from a backup that ends at id 4, and reconnects; the tab is in the background.
+  h.client.set_visible(false, h.now);
+  h.client.on_socket_close(1001, "", h.now);
+  h.now += 10'000;
+  h.client.tick(h.now);
+  CHECK(one<cmd::open_socket>(h.take()).path == "/websocket/chatroom?v=1&since=10");
+  h.client.on_socket_open(h.now);
+  h.welcome("eric", 4);
+  CHECK(h.client.log().confirmed().empty());  // ids 5..10 are not the server's any more
+  h.receive(encode(history_event{{}, false, std::nullopt}));  // nothing after since=10
+  CHECK(h.sent() == std::vector<std::string>{R"({"type":"history","before":5,"limit":50})"});
+
+  std::vector<chat_message> restored;
+  for (std::int64_t id = 1; id <= 4; ++id) restored.push_back(msg(id, "amy", "restored"));
+  h.receive(encode(history_event{restored, false, 5}));
+  REQUIRE(h.client.log().confirmed().size() == 4);
+  CHECK_FALSE(h.client.has_older());
+
+  // The next message takes id 5 again: it is new, and shown.
+  h.receive(encode(msg(5, "amy", "after the restore")));
+  REQUIRE(h.client.log().confirmed().size() == 5);
+  CHECK(h.client.log().confirmed().back().text == "after the restore");
+  CHECK(h.client.unread() == 1);  // and counted unread in the background tab's title
+}
+
 TEST_CASE("a short room has nothing older to load") {
   harness h;
   h.go_live("eric", {msg(1, "amy", "only")}, false);
