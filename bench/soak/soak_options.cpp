@@ -71,7 +71,7 @@ everything and checks that the server's connections, file descriptors and RSS re
   --reset-share F         share of closes that are TCP resets                                 [0.5]
   --sources N             cyclers' source addresses, 127.1.x.y                                [100]
   --server-threads N      the server's --threads (0: its default)                            [0]
-  --rss-tolerance-mib M   RSS after may exceed the baseline by M MiB (allocator retention)    [32]
+  --rss-tolerance-mib M   RSS after may exceed the baseline by M MiB (allocator retention)    [40]
   --heap-tolerance-mib M  heap in use after may exceed the baseline by M MiB (a leak)        [8]
   --drain S               after the last send, seconds for every message to arrive           [30]
   --settle S              after closing, seconds for connections and fds to drop             [60]

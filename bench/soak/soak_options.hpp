@@ -21,7 +21,7 @@ struct options {
   double reset_share = 0.5;     ///< share of closes that are TCP resets rather than clean closes
   int sources = 100;            ///< cyclers' source addresses, 127.1.x.y (the server's caps count per address)
   int server_threads = 0;       ///< the server's --threads; 0: its default (one per core)
-  double rss_tolerance_mib = 32;  ///< RSS after may exceed the baseline by this much (docs/security.md)
+  double rss_tolerance_mib = 40;  ///< RSS after may exceed the baseline by this much (docs/security.md)
   double heap_tolerance_mib = 8;  ///< heap in use after may exceed the baseline by this much (docs/security.md)
   double drain_s = 30;          ///< after the last send: time for every message to arrive
   double settle_s = 60;         ///< after closing: time for the server's connections and fds to drop
