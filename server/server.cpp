@@ -4,6 +4,7 @@
 #include "auth/auth.hpp"
 #include "auth/crypto.hpp"
 #include "auth/session_check.hpp"
+#include "memory_trim.hpp"
 #include "http/client_address.hpp"
 #include "http/connection_caps.hpp"
 #include "http/http_api.hpp"
@@ -199,7 +200,8 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
   // Sockets must not outlive their sessions, whoever ended them (another
   // process, the clock): checked on the store worker, one query per period.
   const auto check_every = std::chrono::milliseconds(std::max(m.cfg.session_check_interval_ms, 10));
-  m.reader->every(check_every, [&chat = *m.chat, &db = *m.db] {
+  m.reader->every(check_every, [&chat = *m.chat, &db = *m.db, &stats = m.stats,
+                                trim = std::make_shared<trim_policy>(trim_min_drop)] {  // shared: the pool copies the job each run
     try {
       const auto r = check_sessions(chat, db, db, now_ms());
       if (r.closed > 0) {
@@ -211,6 +213,14 @@ chat_server::chat_server(config cfg, std::unique_ptr<store> db) : impl_(std::mak
       }
     } catch (const std::exception& e) {
       log::error("session_check", "error=" + log::clean(e.what()));  // the sockets stay; checked again next time
+    }
+    // After many connections closed, what their sessions held goes back to the system (memory_trim.hpp).
+    const auto open = stats.http_open.value() + stats.ws_open[0]->value() + stats.ws_open[1]->value();
+    if (trim->should_trim(open)) {
+      const auto before = resident_bytes();
+      release_free_memory();
+      log::info("memory_trim", "connections=" + std::to_string(open) + " rss_before_kib=" + std::to_string(before / 1024) +
+                                   " rss_after_kib=" + std::to_string(resident_bytes() / 1024));
     }
   });
   m.caps = std::make_unique<connection_caps>(connection_limits{m.cfg.max_connections_per_user,

@@ -24,6 +24,9 @@ std::optional<proc_sample> process_memory(int pid);
 /** CPU and memory of `pid` in one sample; nothing if the process is gone. */
 std::optional<proc_sample> sample_process(int pid);
 
+/** How many file descriptors `pid` holds (the entries of /proc/PID/fd); nothing if it is gone. */
+std::optional<int> open_fds(int pid);
+
 /** This process's own user + system CPU seconds. */
 double own_cpu_seconds();
 

@@ -53,6 +53,14 @@ class beast_client final : public ws_client, public std::enable_shared_from_this
     ws_.next_layer().close(ignored);
   }
 
+  void reset() override {
+    error_code ignored;
+    ws_.next_layer().set_option(asio::socket_base::linger(true, 0), ignored);
+    ws_.next_layer().close(ignored);
+  }
+
+  int close_code() const override { return static_cast<int>(ws_.reason().code); }
+
  private:
   void on_connect(error_code ec) {
     if (ec) return finish(ec, "connect");

@@ -48,6 +48,10 @@ class ws_client {
   virtual void close() = 0;
   /** Drops the socket now (ends every pending operation). */
   virtual void abort() = 0;
+  /** Drops the socket with SO_LINGER 0: the peer gets a TCP reset, not a FIN. */
+  virtual void reset() = 0;
+  /** The code of the close frame the peer sent; 0 while none arrived. */
+  virtual int close_code() const = 0;
 
   static std::shared_ptr<ws_client> make(boost::asio::io_context& io, const client_target& target, int index,
                                          client_events& events);

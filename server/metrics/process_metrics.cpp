@@ -4,6 +4,7 @@
 #include "metrics/metrics.hpp"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -43,6 +44,13 @@ double resident_bytes() {
   return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
 }
 
+/** Heap bytes the program holds (glibc's mallinfo2: small blocks and mmapped ones), not what the
+ *  allocator keeps free: the figure that returns to its baseline when connections close. */
+double heap_in_use_bytes() {
+  const auto m = ::mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd);
+}
+
 double cpu_seconds() {
   rusage u{};
   if (::getrusage(RUSAGE_SELF, &u) != 0) return 0;
@@ -57,6 +65,10 @@ void add_process_metrics(registry& r) {
   r.add_gauge_fn("process_open_fds", "Open file descriptors (each connection holds one).", open_fds);
   r.add_gauge_fn("process_max_fds", "The soft limit of open file descriptors.", max_fds);
   r.add_gauge_fn("process_resident_memory_bytes", "Resident memory size in bytes.", resident_bytes);
+  r.add_gauge_fn("chatroom_heap_in_use_bytes",
+                 "Heap bytes in use (malloc), without the free memory the allocator keeps: resident memory minus "
+                 "this is allocator retention.",
+                 heap_in_use_bytes);
   r.add_gauge_fn("process_start_time_seconds", "When the server started, in seconds since the Unix epoch.",
                  [start] { return start; });
   r.add_counter_fn("process_cpu_seconds_total", "User and system CPU time spent, in seconds.", cpu_seconds);

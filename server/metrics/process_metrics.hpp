@@ -7,7 +7,7 @@ namespace chat::server::metrics {
 
 class registry;
 
-/** Adds the process_* families to `r`; the start time is taken now. */
+/** Adds the process_* families and chatroom_heap_in_use_bytes to `r`; the start time is taken now. */
 void add_process_metrics(registry& r);
 
 }  // namespace chat::server::metrics
