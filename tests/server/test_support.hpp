@@ -124,6 +124,19 @@ inline constexpr bool under_asan = false;
 inline constexpr bool under_asan = false;
 #endif
 
+/** True in a build with ThreadSanitizer (its allocator replaces malloc, as ASan's does). */
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool under_tsan = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool under_tsan = true;
+#else
+inline constexpr bool under_tsan = false;
+#endif
+#else
+inline constexpr bool under_tsan = false;
+#endif
+
 /** What /proc says about a process: resident memory, open descriptors, and how many of them are sockets. */
 struct process_usage {
   long rss_kb = 0;
