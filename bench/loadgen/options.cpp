@@ -1,7 +1,7 @@
 // Command-line parsing and the bounds every run must stay within.
 #include "options.hpp"
+#include "parse_number.hpp"
 
-#include <charconv>
 #include <cstring>
 #include <string_view>
 
@@ -11,21 +11,6 @@ namespace {
 constexpr int max_clients = 15000;               // under the 20 000 open-file hard limit
 constexpr long long max_tracked = 50'000'000;    // deliveries held in memory for statistics
 constexpr double max_seconds = 900;
-
-bool to_int(std::string_view s, int& out) {
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool to_double(std::string_view s, double& out) {
-  try {
-    std::size_t used = 0;
-    out = std::stod(std::string(s), &used);
-    return used == s.size();
-  } catch (...) {
-    return false;
-  }
-}
 
 std::vector<std::string> split_commas(std::string_view s) {
   std::vector<std::string> parts;

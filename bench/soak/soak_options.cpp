@@ -1,34 +1,19 @@
 // Command-line parsing for chat-soak and the bounds every run stays within.
 #include "soak_options.hpp"
 
-#include <charconv>
+#include "parse_number.hpp"
+
 #include <string_view>
 
 namespace soak {
 namespace {
 
+using loadgen::to_double;
+using loadgen::to_int;
+using loadgen::to_u64;
+
 constexpr int max_connections = 15000;  // under the 20,000 open-file hard limit of this process
 constexpr double max_seconds = 3600;
-
-bool to_int(std::string_view s, int& out) {
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool to_u64(std::string_view s, std::uint64_t& out) {
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool to_double(std::string_view s, double& out) {
-  try {
-    std::size_t used = 0;
-    out = std::stod(std::string(s), &used);
-    return used == s.size();
-  } catch (...) {
-    return false;
-  }
-}
 
 /** "MIN,MAX" seconds. */
 bool to_range(std::string_view s, double& lo, double& hi) {
