@@ -59,6 +59,26 @@ std::optional<room_role> role_of(sqlite::connection& c, std::int64_t room, std::
   return q.text(0) == "admin" ? room_role::admin : room_role::member;
 }
 
+/** A member acting on another user in a room that is not a DM: both users
+ *  exist and the actor is a member (`status` ok), with the actor's role. */
+struct member_action {
+  room_status status = room_status::ok;
+  std::int64_t target = 0;
+  room_role by_role = room_role::member;
+
+  static member_action check(sqlite::connection& w, std::int64_t room, std::string_view by, std::string_view who) {
+    const auto kind = kind_of(w, room);
+    if (!kind) return {room_status::no_such_room};
+    if (*kind == room_kind::dm) return {room_status::not_allowed};
+    const auto from = emp_id(w, by);
+    const auto target = emp_id(w, who);
+    if (from == 0 || target == 0) return {room_status::no_such_user};
+    const auto role = role_of(w, room, from);
+    if (!role) return {room_status::not_member};
+    return {room_status::ok, target, *role};
+  }
+};
+
 /** Adds employee `emp` to `room` with everything before now read; false if a member already. */
 bool add_member(sqlite::connection& w, std::int64_t room, std::int64_t emp, room_role role, std::int64_t now_ms) {
   query q(w,
@@ -174,14 +194,9 @@ room_status sqlite_store::invite(std::int64_t room, std::string_view by, std::st
   std::lock_guard lock(db_->write_mu());
   auto& w = db_->writer();
   transaction tx(w);
-  const auto kind = kind_of(w, room);
-  if (!kind) return room_status::no_such_room;
-  if (*kind == room_kind::dm) return room_status::not_allowed;
-  const auto from = emp_id(w, by);
-  const auto to = emp_id(w, invitee);
-  if (from == 0 || to == 0) return room_status::no_such_user;
-  if (!role_of(w, room, from)) return room_status::not_member;
-  if (!add_member(w, room, to, room_role::member, now_ms)) return room_status::already_member;
+  const member_action a = member_action::check(w, room, by, invitee);
+  if (a.status != room_status::ok) return a.status;
+  if (!add_member(w, room, a.target, room_role::member, now_ms)) return room_status::already_member;
   tx.commit();
   return room_status::ok;
 }
@@ -190,17 +205,11 @@ room_status sqlite_store::set_member_role(std::int64_t room, std::string_view by
   std::lock_guard lock(db_->write_mu());
   auto& w = db_->writer();
   transaction tx(w);
-  const auto kind = kind_of(w, room);
-  if (!kind) return room_status::no_such_room;
-  if (*kind == room_kind::dm) return room_status::not_allowed;
-  const auto from = emp_id(w, by);
-  const auto target = emp_id(w, who);
-  if (from == 0 || target == 0) return room_status::no_such_user;
-  const auto by_role = role_of(w, room, from);
-  if (!by_role) return room_status::not_member;
-  if (*by_role != room_role::admin) return room_status::not_allowed;
+  const member_action a = member_action::check(w, room, by, who);
+  if (a.status != room_status::ok) return a.status;
+  if (a.by_role != room_role::admin) return room_status::not_allowed;
   query q(w, "UPDATE room_members SET role=? WHERE room_id=? AND emp_id=?");
-  q.bind(1, std::string_view(role == room_role::admin ? "admin" : "member")).bind(2, room).bind(3, target).step();
+  q.bind(1, std::string_view(role == room_role::admin ? "admin" : "member")).bind(2, room).bind(3, a.target).step();
   if (sqlite3_changes(w.raw()) == 0) return room_status::not_member;
   tx.commit();
   return room_status::ok;
